@@ -1,0 +1,196 @@
+#include "daemon/daemon.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+
+#include "core/log/log.h"
+#include "daemon/config/config.h"
+#include "daemon/json_codec.h"
+#include "daemon/spd_builder.h"
+
+namespace kagid {
+
+namespace {
+constexpr const char* kVersion = "0.1.0";
+
+// mkdir_p creates a directory and its parents with mode 0700.
+void mkdir_p(const std::string& path) {
+  for (std::size_t i = 1; i <= path.size(); ++i)
+    if (i == path.size() || path[i] == '/') mkdir(path.substr(0, i).c_str(), 0700);
+}
+
+std::string dirname_of(const std::string& p) {
+  auto s = p.rfind('/');
+  return s == std::string::npos ? "." : p.substr(0, s);
+}
+}  // namespace
+
+core::Result<std::unique_ptr<Daemon>> Daemon::create(const Options& opts) {
+  std::unique_ptr<Daemon> d(new Daemon(opts));
+  auto loop = core::Loop::create();
+  if (!loop) return core::fail(loop.error());
+  d->loop_ = std::move(*loop);
+
+  auto cfg = config::load_config(opts.config_path);
+  if (!cfg) return core::fail(cfg.error());
+  for (const auto& w : cfg->warnings) KLOG(Cfg, Warn, "{}", w);
+  d->config_ = std::move(*cfg);
+
+  auto backend = Backend::open(opts.backend, *d->loop_);
+  if (!backend) return core::fail(backend.error());
+  d->backend_ = std::move(*backend);
+  d->backend_->kernel().set_event_handler([raw = d.get()](const core::ipsec::KernelEvent& ev) { raw->on_kernel_event(ev); });
+
+  mkdir_p(opts.state_dir);
+  mkdir_p(dirname_of(opts.control_path));
+  auto control = ControlServer::open(*d->loop_, opts.control_path);
+  if (!control) return core::fail(control.error());
+  d->control_ = std::move(*control);
+  d->register_commands();
+
+  d->spd_ = std::make_unique<policy::Spd>(d->backend_->kernel(), policy::Spd::Options{});
+  if (auto st = d->install_spd(d->config_); !st) {
+    d->shutdown();
+    return core::fail(st.error());
+  }
+  return d;
+}
+
+Daemon::~Daemon() { shutdown(); }
+
+core::Status Daemon::install_spd(const config::Config& cfg) {
+  auto entries = build_entries(cfg, LocalAddresses::from_system());
+  if (!entries) return core::fail(entries.error());
+  auto st = spd_->install(*entries, read_state());
+  write_state();  // what did get installed is recorded even on partial failure
+  if (!st) return st;
+  KLOG(Pol, Info, "SPD: {} entries, {} kernel policies", entries->size(), spd_->installed_policies().size());
+  return core::ok();
+}
+
+std::vector<core::ipsec::PolicyKey> Daemon::read_state() const {
+  std::vector<core::ipsec::PolicyKey> out;
+  std::ifstream in(opts_.state_dir + "/spd.json");
+  if (!in) return out;
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("policies")) {
+    KLOG(Dmn, Warn, "{}/spd.json is unreadable; previous policies cannot be recognised", opts_.state_dir);
+    return out;
+  }
+  for (const auto& p : j["policies"])
+    if (auto k = policy_key_from_json(p)) out.push_back(*k);
+  return out;
+}
+
+void Daemon::write_state() const {
+  nlohmann::json j = {{"version", 1}, {"policies", nlohmann::json::array()}};
+  for (const auto& k : spd_->installed()) j["policies"].push_back(to_json(k));
+  // Write-then-rename so a crash never leaves a half-written state file.
+  std::string path = opts_.state_dir + "/spd.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump(1) << "\n";
+    if (!out) {
+      KLOG(Dmn, Error, "cannot write {}: {}", tmp, std::strerror(errno));
+      return;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) KLOG(Dmn, Error, "rename {}: {}", tmp, std::strerror(errno));
+}
+
+void Daemon::on_kernel_event(const core::ipsec::KernelEvent& ev) {
+  auto j = event_json(ev);
+  KLOG(Knl, Diag, "kernel event: {}", j.dump());
+  if (const auto* acq = std::get_if<core::ipsec::AcquireEvent>(&ev)) {
+    const auto* e = spd_ ? spd_->entry_for_index(acq->policy_index) : nullptr;
+    if (e) {
+      j["selector_name"] = e->selector_name;
+      j["remote"] = e->remote_name;
+    }
+  }
+  if (control_) control_->broadcast(j);
+}
+
+nlohmann::json Daemon::status_json() {
+  auto caps = backend_->kernel().capabilities();
+  return {{"version", kVersion},
+          {"pid", getpid()},
+          {"backend", backend_->name()},
+          {"capabilities", {{"esp", caps.esp}, {"migrate", caps.migrate}, {"migrate_state", caps.migrate_state}}},
+          {"config", opts_.config_path},
+          {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count()},
+          {"policies", spd_->installed_policies().size()},
+          {"ike_sas", nlohmann::json::array()}};
+}
+
+void Daemon::register_commands() {
+  using J = nlohmann::json;
+  control_->on("status", [this](const J&) -> core::Result<J> { return status_json(); });
+  control_->on("reload", [this](const J&) -> core::Result<J> {
+    if (auto st = reload(); !st) return core::fail(st.error());
+    return J{{"message", "configuration reloaded"}};
+  });
+  control_->on("policy-list", [this](const J&) -> core::Result<J> {
+    J configured = J::array(), kernel = J::array();
+    for (const auto& i : spd_->installed_policies()) configured.push_back(to_json(i.spec));
+    auto k = backend_->kernel().list_policies();
+    if (!k) return core::fail(k.error());
+    for (const auto& p : *k) kernel.push_back(to_json(p));
+    return J{{"configured", configured}, {"kernel", kernel}};
+  });
+  control_->on("sa-list", [this](const J&) -> core::Result<J> {
+    auto sas = backend_->kernel().list_sas();
+    if (!sas) return core::fail(sas.error());
+    J out = J::array();
+    for (const auto& s : *sas) out.push_back(to_json(s));
+    return J{{"sas", out}};
+  });
+}
+
+core::Status Daemon::reload() {
+  auto cfg = config::load_config(opts_.config_path);
+  if (!cfg) {
+    KLOG(Cfg, Error, "reload refused, keeping the running configuration:\n{}", cfg.error().detail);
+    return core::fail(cfg.error());
+  }
+  auto entries = build_entries(*cfg, LocalAddresses::from_system());
+  if (!entries) return core::fail(entries.error());
+  auto st = spd_->reload(*entries);
+  write_state();
+  if (!st) return st;
+  config_ = std::move(*cfg);
+  KLOG(Cfg, Info, "configuration reloaded from {}", opts_.config_path);
+  control_->broadcast({{"event", "reload"}, {"config", opts_.config_path}});
+  return core::ok();
+}
+
+void Daemon::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (spd_) {
+    if (auto st = spd_->remove_all(); !st) KLOG(Pol, Error, "shutdown: {}", st.error().detail);
+    write_state();
+  }
+  control_.reset();
+}
+
+core::Status Daemon::run() {
+  auto stop = [this] {
+    KLOG(Dmn, Info, "terminating: removing installed policies and SAs");
+    shutdown();
+    loop_->stop();
+  };
+  if (auto st = loop_->on_signal(SIGTERM, stop); !st) return st;
+  if (auto st = loop_->on_signal(SIGINT, stop); !st) return st;
+  if (auto st = loop_->on_signal(SIGHUP, [this] { (void)reload(); }); !st) return st;
+  std::signal(SIGPIPE, SIG_IGN);
+  KLOG(Dmn, Info, "kagid {} running (backend {}, pid {})", kVersion, backend_->name(), getpid());
+  return loop_->run();
+}
+
+}  // namespace kagid
