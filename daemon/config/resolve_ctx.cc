@@ -73,32 +73,42 @@ std::optional<std::uint64_t> Ctx::number(const Statement& s, std::uint64_t min, 
   return *n;
 }
 
-// duration reads "N [unit]" or "infinite" (0 = infinite, racoon2 time_spec).
-std::optional<Duration> Ctx::duration(const Statement& s) {
+// Quantity describes one "N [unit]" | "infinite" value kind for scaled().
+struct Ctx::Quantity {
+  const char* noun;        // "time" / "size"
+  const char* forms;       // "N sec|min|hour|day"
+  const char* unit_noun;   // "time unit" / "byte unit"
+  const char* units;       // "sec, min, hour, day"
+  std::optional<std::uint64_t> (*unit)(std::string_view);
+};
+
+// scaled reads "N [unit]" or "infinite" (0 = infinite): racoon2's time_spec
+// and byte_spec differ only in their unit table and wording.
+std::optional<std::uint64_t> Ctx::scaled(const Statement& s, const Quantity& q) {
   auto a = args(s);
   if (!no_block(s)) return std::nullopt;
   if (a.empty()) {
-    diag.error(s.loc(), "'{}' needs a time (N sec|min|hour|day, or infinite)", s.head().text);
+    diag.error(s.loc(), "'{}' needs a {} ({}, or infinite)", s.head().text, q.noun, q.forms);
     return std::nullopt;
   }
   auto n = value(a[0]);
   if (!n) return std::nullopt;
   if (*n == "infinite") {
     if (a.size() > 1) extra(s, a[1]);
-    return a.size() > 1 ? std::nullopt : std::optional<Duration>(Duration{0});
+    return a.size() > 1 ? std::nullopt : std::optional<std::uint64_t>(0);
   }
   auto num = parse_number(*n);
   if (!num) {
-    diag.error(a[0].loc, "bad time '{}' for '{}' (N sec|min|hour|day, or infinite)", *n, s.head().text);
+    diag.error(a[0].loc, "bad {} '{}' for '{}' ({}, or infinite)", q.noun, *n, s.head().text, q.forms);
     return std::nullopt;
   }
   std::uint64_t unit = 1;
   if (a.size() >= 2) {
     auto u = value(a[1]);
     if (!u) return std::nullopt;
-    auto per = time_unit_seconds(*u);
+    auto per = q.unit(*u);
     if (!per) {
-      diag.error(a[1].loc, "bad time unit '{}' for '{}' (sec, min, hour, day)", *u, s.head().text);
+      diag.error(a[1].loc, "bad {} '{}' for '{}' ({})", q.unit_noun, *u, s.head().text, q.units);
       return std::nullopt;
     }
     unit = *per;
@@ -108,51 +118,25 @@ std::optional<Duration> Ctx::duration(const Statement& s) {
     return std::nullopt;
   }
   if (*num > UINT64_MAX / unit) {
-    diag.error(a[0].loc, "time '{}' is too large", *n);
+    diag.error(a[0].loc, "{} '{}' is too large", q.noun, *n);
     return std::nullopt;
   }
-  return Duration{*num * unit};
+  return *num * unit;
 }
 
-// bytes reads "N [B|KB|MB|GB]" or "infinite" (racoon2 byte_spec).
+std::optional<Duration> Ctx::duration(const Statement& s) {
+  static constexpr Quantity kTime{"time", "N sec|min|hour|day", "time unit", "sec, min, hour, day",
+                                  time_unit_seconds};
+  auto v = scaled(s, kTime);
+  if (!v) return std::nullopt;
+  return Duration{*v};
+}
+
 std::optional<ByteSize> Ctx::bytes(const Statement& s) {
-  auto a = args(s);
-  if (!no_block(s)) return std::nullopt;
-  if (a.empty()) {
-    diag.error(s.loc(), "'{}' needs a size (N B|KB|MB|GB, or infinite)", s.head().text);
-    return std::nullopt;
-  }
-  auto n = value(a[0]);
-  if (!n) return std::nullopt;
-  if (*n == "infinite") {
-    if (a.size() > 1) extra(s, a[1]);
-    return a.size() > 1 ? std::nullopt : std::optional<ByteSize>(ByteSize{0});
-  }
-  auto num = parse_number(*n);
-  if (!num) {
-    diag.error(a[0].loc, "bad size '{}' for '{}' (N B|KB|MB|GB, or infinite)", *n, s.head().text);
-    return std::nullopt;
-  }
-  std::uint64_t unit = 1;
-  if (a.size() >= 2) {
-    auto u = value(a[1]);
-    if (!u) return std::nullopt;
-    auto per = byte_unit_size(*u);
-    if (!per) {
-      diag.error(a[1].loc, "bad byte unit '{}' for '{}' (B, KB, MB, GB)", *u, s.head().text);
-      return std::nullopt;
-    }
-    unit = *per;
-  }
-  if (a.size() > 2) {
-    extra(s, a[2]);
-    return std::nullopt;
-  }
-  if (*num > UINT64_MAX / unit) {
-    diag.error(a[0].loc, "size '{}' is too large", *n);
-    return std::nullopt;
-  }
-  return ByteSize{*num * unit};
+  static constexpr Quantity kSize{"size", "N B|KB|MB|GB", "byte unit", "B, KB, MB, GB", byte_unit_size};
+  auto v = scaled(s, kSize);
+  if (!v) return std::nullopt;
+  return ByteSize{*v};
 }
 
 std::optional<std::size_t> Ctx::keyword(const Statement& s, std::initializer_list<std::string_view> choices) {

@@ -55,6 +55,8 @@ class Ctx {
   std::optional<std::uint64_t> number(const Statement& s, std::uint64_t min, std::uint64_t max);
   std::optional<Duration> duration(const Statement& s);
   std::optional<ByteSize> bytes(const Statement& s);
+  struct Quantity;
+  std::optional<std::uint64_t> scaled(const Statement& s, const Quantity& q);
   // keyword returns the index in choices of the statement's single value.
   std::optional<std::size_t> keyword(const Statement& s, std::initializer_list<std::string_view> choices);
   // elements: the entries of a L(x) value, "x" or "{ x; x; }".
