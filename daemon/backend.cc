@@ -49,6 +49,8 @@ core::Result<std::unique_ptr<Backend>> Backend::open(const std::string& name, co
   return b;
 }
 
+void Backend::attach_udp_esp(IkeService& ike) { (void)ike; }
+
 Backend::~Backend() {
   if (event_fd_ >= 0) (void)loop_.remove_fd(event_fd_);
 }

@@ -11,6 +11,8 @@
 
 namespace kagid {
 
+class IkeService;
+
 // Backend is an opened kernel interface with its event socket, if any,
 // registered on the loop.
 class Backend {
@@ -21,6 +23,13 @@ class Backend {
   ~Backend();
 
   core::ipsec::Kernel& kernel() { return *kernel_; }
+  // socket_mark is the SO_MARK kagid's own sockets carry so that a
+  // userspace data plane's policy routing lets them pass (0: none needed).
+  std::uint32_t socket_mark() const { return socket_mark_; }
+  // attach_udp_esp connects a userspace data plane to the NAT-T sockets:
+  // ESP-in-UDP (RFC 3948) shares port 4500 with IKE. No-op for kernels
+  // that decapsulate ESP themselves.
+  void attach_udp_esp(IkeService& ike);
   const std::string& name() const { return name_; }
 
  private:
@@ -29,6 +38,7 @@ class Backend {
   std::string name_;
   std::unique_ptr<core::ipsec::Kernel> kernel_;
   int event_fd_ = -1;
+  std::uint32_t socket_mark_ = 0;
 };
 
 }  // namespace kagid

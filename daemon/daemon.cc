@@ -10,6 +10,7 @@
 
 #include "core/log/log.h"
 #include "daemon/config/config.h"
+#include "daemon/ike_config.h"
 #include "daemon/json_codec.h"
 #include "daemon/spd_builder.h"
 
@@ -58,6 +59,10 @@ core::Result<std::unique_ptr<Daemon>> Daemon::create(const Options& opts) {
     d->shutdown();
     return core::fail(st.error());
   }
+  if (auto st = d->start_ike(); !st) {
+    d->shutdown();
+    return core::fail(st.error());
+  }
   return d;
 }
 
@@ -70,6 +75,23 @@ core::Status Daemon::install_spd(const config::Config& cfg) {
   write_state();  // what did get installed is recorded even on partial failure
   if (!st) return st;
   KLOG(Pol, Info, "SPD: {} entries, {} kernel policies", entries->size(), spd_->installed_policies().size());
+  return core::ok();
+}
+
+core::Status Daemon::start_ike() {
+  auto ike = build_ike_config(config_, spd_->entries());
+  if (!ike) return core::fail(ike.error());
+  if (ike->remotes.empty()) {
+    KLOG(Ike, Info, "no remote speaks IKEv2: IKE sockets not opened");
+    return core::ok();
+  }
+  auto svc = IkeService::create(*loop_, backend_->kernel(), config_, std::move(*ike), {backend_->socket_mark()},
+                                [this](const nlohmann::json& j) {
+                                  if (control_) control_->broadcast(j);
+                                });
+  if (!svc) return core::fail(svc.error());
+  ike_ = std::move(*svc);
+  backend_->attach_udp_esp(*ike_);
   return core::ok();
 }
 
@@ -113,6 +135,12 @@ void Daemon::on_kernel_event(const core::ipsec::KernelEvent& ev) {
       j["remote"] = e->remote_name;
     }
   }
+  if (const auto* acq = std::get_if<core::ipsec::AcquireEvent>(&ev)) {
+    const auto* e = spd_ ? spd_->entry_for_index(acq->policy_index) : nullptr;
+    if (e && ike_) ike_->on_acquire(*acq, *e);
+  } else if (ike_) {
+    ike_->on_kernel_event(ev);
+  }
   if (control_) control_->broadcast(j);
 }
 
@@ -125,7 +153,7 @@ nlohmann::json Daemon::status_json() {
           {"config", opts_.config_path},
           {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count()},
           {"policies", spd_->installed_policies().size()},
-          {"ike_sas", nlohmann::json::array()}};
+          {"ike_sas", ike_ ? ike_->status_json() : nlohmann::json::array()}};
 }
 
 void Daemon::register_commands() {
@@ -142,6 +170,28 @@ void Daemon::register_commands() {
     if (!k) return core::fail(k.error());
     for (const auto& p : *k) kernel.push_back(to_json(p));
     return J{{"configured", configured}, {"kernel", kernel}};
+  });
+  auto need_ike = [this]() -> core::Status {
+    if (!ike_) return core::fail(core::ErrorCode::State, "no remote speaks IKEv2 in {}", opts_.config_path);
+    return core::ok();
+  };
+  control_->on("initiate", [this, need_ike](const J& a) -> core::Result<J> {
+    if (auto st = need_ike(); !st) return core::fail(st.error());
+    if (a.contains("selector")) {
+      // By selector: its policy, with that policy's remote.
+      const auto* e = spd_->entry_by_name(a["selector"].get<std::string>());
+      if (e == nullptr) return core::fail(core::ErrorCode::NotFound, "no selector named '{}'", a["selector"].get<std::string>());
+      return ike_->initiate(J{{"remote", e->remote_name}, {"policy", e->policy_name}});
+    }
+    return ike_->initiate(a);
+  });
+  control_->on("terminate", [this, need_ike](const J& a) -> core::Result<J> {
+    if (auto st = need_ike(); !st) return core::fail(st.error());
+    return ike_->terminate(a);
+  });
+  control_->on("rekey", [this, need_ike](const J& a) -> core::Result<J> {
+    if (auto st = need_ike(); !st) return core::fail(st.error());
+    return ike_->rekey(a);
   });
   control_->on("sa-list", [this](const J&) -> core::Result<J> {
     auto sas = backend_->kernel().list_sas();
@@ -163,7 +213,11 @@ core::Status Daemon::reload() {
   auto st = spd_->reload(*entries);
   write_state();
   if (!st) return st;
+  auto ike = build_ike_config(*cfg, spd_->entries());
+  if (!ike) return core::fail(ike.error());
   config_ = std::move(*cfg);
+  if (ike_) ike_->reconfigure(std::move(*ike));
+  else if (auto st2 = start_ike(); !st2) return st2;
   KLOG(Cfg, Info, "configuration reloaded from {}", opts_.config_path);
   control_->broadcast({{"event", "reload"}, {"config", opts_.config_path}});
   return core::ok();
@@ -172,6 +226,12 @@ core::Status Daemon::reload() {
 void Daemon::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
+  if (ike_) {
+    // Tell peers (DELETE) and remove CHILD_SAs; wait briefly for answers.
+    ike_->shutdown();
+    for (int i = 0; i < 20 && ike_->engine().ike_sa_count() > 0; ++i) (void)loop_->run_once(std::chrono::milliseconds(50));
+    ike_.reset();
+  }
   if (spd_) {
     if (auto st = spd_->remove_all(); !st) KLOG(Pol, Error, "shutdown: {}", st.error().detail);
     write_state();

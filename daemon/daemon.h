@@ -13,6 +13,7 @@
 #include "daemon/backend.h"
 #include "daemon/config/model.h"
 #include "daemon/control/server.h"
+#include "daemon/ike_service.h"
 #include "policy/spd.h"
 
 namespace kagid {
@@ -43,6 +44,7 @@ class Daemon {
  private:
   explicit Daemon(Options opts) : opts_(std::move(opts)) {}
   core::Status install_spd(const config::Config& cfg);
+  core::Status start_ike();
   void register_commands();
   void on_kernel_event(const core::ipsec::KernelEvent& ev);
   std::vector<core::ipsec::PolicyKey> read_state() const;
@@ -55,6 +57,7 @@ class Daemon {
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<policy::Spd> spd_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<IkeService> ike_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool shut_down_ = false;
 };

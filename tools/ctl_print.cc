@@ -36,15 +36,30 @@ std::string format_status(const nlohmann::json& r) {
   if (r.contains("policies")) out += fmt::format("policies installed: {}\n", str(r, "policies"));
   auto ikes = r.value("ike_sas", nlohmann::json::array());
   out += fmt::format("IKE_SAs: {}\n", ikes.size());
+  // strongSwan's `swanctl --list-sas` layout, in kagid's terms.
+  auto join = [](const nlohmann::json& a) {
+    std::string o;
+    for (const auto& x : a) o += (o.empty() ? "" : ",") + x.get<std::string>();
+    return o;
+  };
   for (const auto& ike : ikes) {
-    out += fmt::format("  {}[{}]: {} {} <-> {} spis {}_i {}_r {}\n", str(ike, "remote"),
-                       str(ike, "id"), str(ike, "state"), str(ike, "local"), str(ike, "peer"),
-                       str(ike, "spi_i"), str(ike, "spi_r"), str(ike, "algorithms", ""));
-    for (const auto& c : ike.value("children", nlohmann::json::array()))
-      out += fmt::format("    CHILD {} {} {} spi in {} out {} {} === {} bytes in {} out {}\n",
-                         str(c, "id"), str(c, "state"), str(c, "mode"), str(c, "spi_in"),
-                         str(c, "spi_out"), str(c, "ts_local"), str(c, "ts_remote"),
-                         str(c, "bytes_in", "0"), str(c, "bytes_out", "0"));
+    out += fmt::format("  {}[{}]: {}, {} ({}) <-> {} ({}), {}\n", str(ike, "remote"), str(ike, "id"),
+                       str(ike, "state"), str(ike, "local"), str(ike, "local_id"), str(ike, "remote_addr"),
+                       str(ike, "remote_id"), ike.value("initiator", false) ? "initiator" : "responder");
+    out += fmt::format("    spis {}_i {}_r, {}\n", str(ike, "spi_i"), str(ike, "spi_r"), str(ike, "algorithms", ""));
+    for (const auto& c : ike.value("children", nlohmann::json::array())) {
+      auto counter = [&](const char* dir, const char* what) {
+        return c.contains(dir) ? c[dir].value(what, std::uint64_t{0}) : std::uint64_t{0};
+      };
+      out += fmt::format("    {}: {}, reqid {}, {}{}, {}\n", str(c, "name"), str(c, "state"), str(c, "reqid"),
+                         str(c, "mode"), c.value("encap", false) ? " in UDP" : "", str(c, "algorithms"));
+      out += fmt::format("      in  {}, {} bytes, {} packets\n", str(c, "spi_in"), counter("in", "bytes"),
+                         counter("in", "packets"));
+      out += fmt::format("      out {}, {} bytes, {} packets\n", str(c, "spi_out"), counter("out", "bytes"),
+                         counter("out", "packets"));
+      out += fmt::format("      {} === {}\n", join(c.value("local_ts", nlohmann::json::array())),
+                         join(c.value("remote_ts", nlohmann::json::array())));
+    }
   }
   return out;
 }
@@ -67,9 +82,28 @@ tl::expected<nlohmann::json, std::string> build_request(const std::vector<std::s
     return nlohmann::json{{"cmd", c + "-list"}};
   }
   if (c == "initiate" || c == "terminate" || c == "rekey") {
-    if (w.size() < 2) return tl::unexpected<std::string>("usage: kagictl " + c + " NAME|ID [child]");
-    nlohmann::json args{{"target", w[1]}};
-    if (w.size() > 2) args["child"] = w[2];
+    // initiate REMOTE [POLICY] | initiate selector NAME | initiate policy NAME
+    // terminate|rekey ID|REMOTE | terminate|rekey child SPI (inbound, hex)
+    const std::string usage = c == "initiate" ? "usage: kagictl initiate REMOTE [POLICY] | selector NAME | policy NAME"
+                                              : "usage: kagictl " + c + " IKE_ID | REMOTE | child SPI";
+    if (w.size() < 2 || w.size() > 3) return tl::unexpected<std::string>(usage);
+    nlohmann::json args = nlohmann::json::object();
+    const std::string& a = w[1];
+    bool keyword = w.size() == 3 && (a == "selector" || a == "policy" || a == "child");
+    if (keyword) {
+      if (a == "child" && c == "initiate") return tl::unexpected<std::string>(usage);
+      if (a != "child" && c != "initiate") return tl::unexpected<std::string>(usage);
+      args[a] = w[2];
+    } else if (c != "initiate" && a.find_first_not_of("0123456789") == std::string::npos) {
+      if (w.size() != 2) return tl::unexpected<std::string>(usage);
+      args["ike"] = std::stoul(a);
+    } else {
+      args["remote"] = a;
+      if (w.size() == 3) {
+        if (c != "initiate") return tl::unexpected<std::string>(usage);
+        args["policy"] = w[2];
+      }
+    }
     return nlohmann::json{{"cmd", c}, {"args", args}};
   }
   if (c == "mobility") {

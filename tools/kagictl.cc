@@ -2,7 +2,7 @@
 //
 //   kagictl [--socket PATH] [--json] COMMAND [ARGS]
 // Commands map to control requests (docs/kagictl.8.md): status, monitor,
-// reload, policy list, sa list, initiate REMOTE, terminate ID, rekey ID.
+// reload, policy list, sa list, initiate, terminate, rekey (see docs/kagictl.8.md).
 // Output is human-readable, or the daemon's JSON result with --json.
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -83,8 +83,9 @@ int main(int argc, char** argv) {
   app.add_option("-s,--socket", socket_path, "kagid control socket");
   app.add_flag("-j,--json", json_out, "print the daemon's JSON result");
   app.add_option("command", words,
-                 "status | monitor | reload | policy list | sa list | initiate REMOTE | "
-                 "terminate ID | rekey ID | mobility ...")
+                 "status | monitor | reload | policy list | sa list | "
+                 "initiate REMOTE [POLICY] | initiate selector|policy NAME | "
+                 "terminate|rekey IKE_ID|REMOTE | terminate|rekey child SPI | mobility ...")
       ->required();
   app.allow_extras(false);
   CLI11_PARSE(app, argc, argv);

@@ -58,6 +58,8 @@ core::Result<std::unique_ptr<UdpSocket>> UdpSocket::open(core::Loop& loop, const
     return core::fail(sys_error("IP_PKTINFO on", ep));
   }
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  if (opts.mark != 0 && setsockopt(fd, SOL_SOCKET, SO_MARK, &opts.mark, sizeof opts.mark) < 0)
+    return core::fail(core::ErrorCode::System, "setsockopt SO_MARK on port {}: {}", opts.port, std::strerror(errno));
   if (opts.bypass_ipsec)
     if (auto st = set_bypass(fd, v6); !st) return core::fail(st.error());
   sockaddr_storage ss{};
@@ -116,6 +118,10 @@ void UdpSocket::on_readable() {
       // 0xff is a NAT-keepalive; anything else is ESP, not ours here.
       if (data.size() == 1 && data[0] == 0xff) continue;
       if (data.size() < 4 || std::memcmp(data.data(), kNonEspMarker, 4) != 0) {
+        if (esp_rx_ && data.size() >= 8) {
+          esp_rx_(data, local, remote);
+          continue;
+        }
         KLOG(Net, Debug, "non-IKE datagram on port {} from {} dropped", opts_.port, remote.to_string());
         continue;
       }
@@ -128,12 +134,22 @@ void UdpSocket::on_readable() {
 
 core::Status UdpSocket::send(std::span<const std::uint8_t> data, const core::net::Endpoint& local,
                              const core::net::Endpoint& remote) {
+  return send_impl(data, local, remote, opts_.nat_t_marker);
+}
+
+core::Status UdpSocket::send_esp(std::span<const std::uint8_t> esp, const core::net::Endpoint& local,
+                                 const core::net::Endpoint& remote) {
+  return send_impl(esp, local, remote, false);
+}
+
+core::Status UdpSocket::send_impl(std::span<const std::uint8_t> data, const core::net::Endpoint& local,
+                                  const core::net::Endpoint& remote, bool marker_first) {
   sockaddr_storage to{};
   socklen_t tolen = remote.addr.to_sockaddr(to, remote.port);
   std::uint8_t marker[4] = {0, 0, 0, 0};
   iovec iov[2];
   int n_iov = 0;
-  if (opts_.nat_t_marker) iov[n_iov++] = {marker, 4};
+  if (marker_first) iov[n_iov++] = {marker, 4};
   iov[n_iov++] = {const_cast<std::uint8_t*>(data.data()), data.size()};
   alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in6_pktinfo))] = {};
   msghdr msg{};

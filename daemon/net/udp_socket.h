@@ -36,6 +36,7 @@ class UdpSocket {
     std::uint16_t port = 500;
     bool nat_t_marker = false; // RFC 3948 §2.2 non-ESP marker (port 4500)
     bool bypass_ipsec = true;  // per-socket bypass policy (needs CAP_NET_ADMIN)
+    std::uint32_t mark = 0;    // SO_MARK, so policy routing can exempt our packets
   };
 
   // open creates, configures, binds and registers the socket on loop.
@@ -46,17 +47,28 @@ class UdpSocket {
   // be this socket's) to remote. Errors name the addresses and errno text.
   core::Status send(std::span<const std::uint8_t> data, const core::net::Endpoint& local,
                     const core::net::Endpoint& remote);
+  // set_esp_receiver takes the UDP-encapsulated ESP packets (RFC 3948: the
+  // first four octets are a non-zero SPI) a NAT-T socket receives, for a
+  // userspace data plane; without one they are dropped.
+  void set_esp_receiver(Receiver rx) { esp_rx_ = std::move(rx); }
+  // send_esp transmits one UDP-encapsulated ESP packet (no marker).
+  core::Status send_esp(std::span<const std::uint8_t> esp, const core::net::Endpoint& local,
+                        const core::net::Endpoint& remote);
   std::uint16_t port() const { return opts_.port; }
   core::net::Family family() const { return opts_.bind.family(); }
+  const core::net::Address& bound() const { return opts_.bind; }
   std::uint64_t received() const { return received_; }
 
  private:
   UdpSocket(core::Loop& loop, Options opts, Receiver rx) : loop_(loop), opts_(opts), rx_(std::move(rx)) {}
   void on_readable();
+  core::Status send_impl(std::span<const std::uint8_t> data, const core::net::Endpoint& local,
+                         const core::net::Endpoint& remote, bool marker_first);
 
   core::Loop& loop_;
   Options opts_;
   Receiver rx_;
+  Receiver esp_rx_;
   core::UniqueFd fd_;
   std::vector<std::uint8_t> buf_;
   std::uint64_t received_ = 0;

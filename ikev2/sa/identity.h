@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/net/address.h"
 #include "core/result.h"
 #include "ikev2/wire/constants.h"
 #include "ikev2/wire/id.h"
@@ -29,6 +30,11 @@ struct Identity {
   static core::Result<Identity> parse(std::string_view text);
   // from_payload takes the type and data of a received IDi/IDr.
   static Identity from_payload(const wire::IdPayload& id) { return {id.type, id.data}; }
+  // from_address is ID_IPV4_ADDR / ID_IPV6_ADDR of a: the identity used when
+  // none is configured (as strongSwan and racoon2 do).
+  static Identity from_address(const core::net::Address& a) {
+    return {a.is_v4() ? wire::IdType::Ipv4Addr : wire::IdType::Ipv6Addr, {a.bytes().begin(), a.bytes().end()}};
+  }
   // to_payload builds IDi (initiator) or IDr.
   wire::IdPayload to_payload(bool initiator) const { return {initiator, type, data}; }
   // to_string prints the text form parse accepts (DNs in RFC 2253 order as

@@ -66,6 +66,8 @@ struct PeerConfig {
   std::optional<Identity> remote_id;                // sent as IDr, and required
   std::vector<wire::Proposal> ike_proposals;
   std::vector<std::shared_ptr<const ChildConfig>> children;
+  // psk is this peer's pre-shared key; unset: Settings::psk is asked.
+  std::optional<core::crypto::SecureBytes> psk;
 };
 
 // PskLookup returns the shared key for a (local, remote) identity pair, or

@@ -31,8 +31,11 @@ const wire::IdPayload* find_id(const InMessage& m, bool initiator) {
   return nullptr;
 }
 
-std::optional<core::crypto::SecureBytes> lookup_psk(EngineCore& core, const Identity& local,
+// lookup_psk: the peer configuration's own key first (the remote is known
+// by configuration, whatever identity it uses), else Settings::psk.
+std::optional<core::crypto::SecureBytes> lookup_psk(EngineCore& core, const IkeSa& sa, const Identity& local,
                                                     const Identity& remote) {
+  if (sa.config && sa.config->psk) return *sa.config->psk;
   if (!core.settings.psk) return std::nullopt;
   return core.settings.psk(local, remote);
 }
@@ -54,8 +57,11 @@ class IkeAuthTask final : public Task {
                         "responder does not support a childless IKE_SA (RFC 6023)");
     const PeerConfig* peer = sa.config.get();
     sa.local_id = peer != nullptr && peer->local_id ? *peer->local_id : core.settings.local_id;
-    const Identity expected = peer != nullptr && peer->remote_id ? *peer->remote_id : Identity{};
-    auto psk = lookup_psk(core, sa.local_id, expected);
+    if (sa.local_id.empty()) sa.local_id = Identity::from_address(sa.local.addr);
+    // Without a configured peer identity the key is the one for its address.
+    const Identity expected = peer != nullptr && peer->remote_id ? *peer->remote_id
+                                                                 : Identity::from_address(sa.remote.addr);
+    auto psk = lookup_psk(core, sa, sa.local_id, expected);
     if (!psk) return core::fail(core::ErrorCode::Config, "no PSK for {}", sa.local_id.to_string());
     const wire::IdPayload idi = sa.local_id.to_payload(true);
     const auto body = id_body(idi);
@@ -96,7 +102,7 @@ class IkeAuthTask final : public Task {
     const PeerConfig* peer = sa.config.get();
     if (peer != nullptr && peer->remote_id && *peer->remote_id != remote)
       return refuse(core, sa, "peer authenticated as unexpected " + remote.to_string());
-    auto psk = lookup_psk(core, sa.local_id, remote);
+    auto psk = lookup_psk(core, sa, sa.local_id, remote);
     if (!psk || auth->method != wire::AuthMethod::SharedKeyMic ||
         !verify_psk_auth(*sa.prf, *psk, {sa.init_response, sa.ni, sa.keys.sk_pr, id_body(*idr)},
                          auth->data))
@@ -194,11 +200,12 @@ void respond_ike_auth(EngineCore& core, IkeSa& sa, const InMessage& req) {
   std::shared_ptr<const PeerConfig> peer;
   if (core.settings.peer) peer = core.settings.peer(remote, sa.remote);
   sa.local_id = peer && peer->local_id ? *peer->local_id : core.settings.local_id;
+  if (sa.local_id.empty()) sa.local_id = Identity::from_address(sa.local.addr);
   if (peer && peer->remote_id && *peer->remote_id != remote) {
     fail_auth(core, sa, req, "peer config does not accept " + remote.to_string());
     return;
   }
-  auto psk = lookup_psk(core, sa.local_id, remote);
+  auto psk = peer && peer->psk ? peer->psk : lookup_psk(core, sa, sa.local_id, remote);
   if (!psk || auth->method != wire::AuthMethod::SharedKeyMic ||
       !verify_psk_auth(*sa.prf, *psk, {sa.init_request, sa.nr, sa.keys.sk_pi, id_body(*idi)},
                        auth->data)) {

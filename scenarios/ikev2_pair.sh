@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# scenarios/ikev2_pair.sh — two kagid negotiate IKEv2 with each other over a
+# veth pair in their own namespaces, over IPv4 and over IPv6: IKE_SA and two
+# CHILD_SAs (tunnel and transport), CHILD_SA rekey, IKE_SA rekey (CHILD_SAs
+# adopted), delete of a CHILD_SA and of the IKE_SA from either side, and a
+# restart of one side that INITIAL_CONTACT cleans up on the other.
+# Backend: KAGI_PAIR_BACKEND (default fake: SAs in kagid's memory, the IKE
+# traffic is real). Prints TAP.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib/netns.sh"
+. "$here/lib/tap.sh"
+build=${KAGI_BUILD:-$here/../build}
+kagid=$build/daemon/kagid
+kagictl=$build/tools/kagictl
+backend=${KAGI_PAIR_BACKEND:-fake}
+p=kp$$
+d=$(mktemp -d)
+trap 'stop_all; netns_down $p; rm -rf "$d"' EXIT
+head -c 24 /dev/urandom | base64 >"$d/psk"
+netns_up "$p" pair
+
+ctl() { local h=$1; shift; "$kagictl" --socket "$d/$h.sock" "$@"; }
+js() { local h=$1; shift; ctl "$h" --json status | jq -r "$@"; }
+# configure SIDE FAMILY: write SIDE's configuration for v4 or v6.
+configure() {
+  local h=$1 fam=$2 me peer mynet peernet
+  if [ "$fam" = v4 ]; then
+    if [ "$h" = a ]; then me=192.0.2.1 peer=192.0.2.2 mynet=198.51.100.1/32 peernet=203.0.113.1/32
+    else me=192.0.2.2 peer=192.0.2.1 mynet=203.0.113.1/32 peernet=198.51.100.1/32; fi
+  else
+    if [ "$h" = a ]; then me=2001:db8:1::1 peer=2001:db8:1::2 mynet=2001:db8:a::1/128 peernet=2001:db8:b::1/128
+    else me=2001:db8:1::2 peer=2001:db8:1::1 mynet=2001:db8:b::1/128 peernet=2001:db8:a::1/128; fi
+  fi
+  sed -e "s|@ME@|$me|g; s|@PEER@|$peer|g; s|@MY_NET@|$mynet|g; s|@PEER_NET@|$peernet|g" \
+      -e "s|@PSK@|$d/psk|; s|@IKE_LIFE@|1 hour|; s|@CHILD_LIFE@|30 min|" \
+      "$here/configs/pair.conf.in" >"$d/$h.conf"
+}
+start() { # start SIDE
+  start_bg "$1" ip netns exec "$p-$1" "$kagid" --config "$d/$1.conf" --foreground --backend "$backend" \
+    --control "$d/$1.sock" --state-dir "$d/state-$1" --log-level debug --log-file "$d/$1-$fam.log"
+  wait_for 5 ctl "$1" status >/dev/null 2>/dev/null
+}
+stop() { local v="pid_$1"; stop_pid "${!v}"; }
+dead() { ! alive "$1"; }
+ike_count() { js "$1" '[.ike_sas[] | select(.state == "ESTABLISHED")] | length'; }
+child_count() { js "$1" '[.ike_sas[] | select(.state == "ESTABLISHED") | .children[] | select(.state == "INSTALLED")] | length'; }
+is() { test "$("$@" 2>/dev/null | tail -1)" = "$want"; }
+eq() { want=$1; shift; is "$@"; }
+spis() { js "$1" '[.ike_sas[] | select(.state == "ESTABLISHED") | .children[] | select(.state == "INSTALLED") | "\(.name) \(.spi_in) \(.spi_out)"] | sort | .[]'; }
+crossed() { # a's inbound SPIs are b's outbound ones and the other way round
+  diff <(spis a | awk '{print $1, $2, $3}') <(spis b | awk '{print $1, $3, $2}') >/dev/null && [ -n "$(spis a)" ]
+}
+
+for fam in v4 v6; do
+  configure a $fam; configure b $fam
+  start a; start b
+  check "$fam: both kagid answer on their control sockets" sh -c "$kagictl --socket $d/a.sock status >/dev/null && $kagictl --socket $d/b.sock status >/dev/null"
+  ctl a initiate peer >/dev/null
+  check "$fam: initiator has one IKE_SA" wait_for 5 eq 1 ike_count a
+  check "$fam: both CHILD_SAs installed on the initiator" wait_for 5 eq 2 child_count a
+  check "$fam: both CHILD_SAs installed on the responder" wait_for 5 eq 2 child_count b
+  check "$fam: SPIs cross over (a's inbound = b's outbound)" crossed
+  check "$fam: the tunnel CHILD_SA is in tunnel mode" eq tunnel js a '.ike_sas[0].children[] | select(.name == "tun") | .mode'
+  check "$fam: the tcp CHILD_SA is in transport mode" eq transport js b '.ike_sas[0].children[] | select(.name == "tcp") | .mode'
+  check "$fam: the algorithms are the configured ones" eq ENCR_AES_GCM_16_128/PRF_HMAC_SHA2_256/CURVE25519 js a '.ike_sas[0].algorithms'
+
+  old=$(js a '.ike_sas[0].children[] | select(.name == "tun") | .spi_in')
+  ctl a rekey child "$old" >/dev/null
+  check "$fam: CHILD_SA rekey gives the tunnel new SPIs" wait_for 5 sh -c "[ \"\$($kagictl --socket $d/a.sock --json status | jq -r '.ike_sas[0].children[] | select(.name == \"tun\" and .state == \"INSTALLED\") | .spi_in')\" != '$old' ]"
+  check "$fam: after the CHILD_SA rekey still two CHILD_SAs each side" wait_for 5 eq 2 child_count b
+  check "$fam: ... and their SPIs still cross" wait_for 5 crossed
+
+  old_ike=$(js b '.ike_sas[0].spi_i')
+  ctl b rekey peer >/dev/null
+  check "$fam: IKE_SA rekey from the responder gives new IKE SPIs" wait_for 5 sh -c "[ \"\$($kagictl --socket $d/a.sock --json status | jq -r '[.ike_sas[] | select(.state == \"ESTABLISHED\")][0].spi_i')\" != '$old_ike' ]"
+  check "$fam: the rekeyed IKE_SA adopted both CHILD_SAs" wait_for 5 eq 2 child_count a
+  check "$fam: one IKE_SA left on each side after the rekey" wait_for 5 eq 1 js b '.ike_sas | length'
+
+  tcp_b=$(js b '.ike_sas[0].children[] | select(.name == "tcp") | .spi_in')
+  ctl b terminate child "$tcp_b" >/dev/null
+  check "$fam: a CHILD_SA deleted by the responder is gone on both sides" wait_for 5 sh -c "[ \"\$($kagictl --socket $d/a.sock --json status | jq '[.ike_sas[].children[]] | length')\" = 1 ]"
+  check "$fam: ... and its SAs are out of the responder's kernel" wait_for 5 eq 1 child_count b
+  ctl a terminate peer >/dev/null
+  check "$fam: the IKE_SA deleted by the initiator is gone on the responder" wait_for 5 eq 0 js b '.ike_sas | length'
+  check "$fam: ... and on the initiator" wait_for 5 eq 0 js a '.ike_sas | length'
+  check "$fam: no SA is left in the initiator's kernel" eq 0 sh -c "$kagictl --socket $d/a.sock --json sa list | jq '.sas | length'"
+
+  # Restart: b dies without a word, comes back and initiates; its
+  # INITIAL_CONTACT makes a drop the IKE_SA it still holds (RFC 7296 §2.4).
+  ctl a initiate peer >/dev/null
+  wait_for 5 eq 2 child_count b
+  kill -9 "$pid_b"; wait "$pid_b" 2>/dev/null
+  start b
+  ctl b initiate peer >/dev/null
+  check "$fam: after b's restart a holds exactly one IKE_SA (INITIAL_CONTACT)" wait_for 8 eq 1 js a '.ike_sas | length'
+  check "$fam: ... the one b initiated" wait_for 5 eq false js a '.ike_sas[0].initiator'
+  check "$fam: ... with both CHILD_SAs again" wait_for 5 eq 2 child_count a
+  stop a; stop b
+done
