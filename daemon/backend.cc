@@ -2,6 +2,7 @@
 
 #include <sys/epoll.h>
 
+#include "core/crypto/random.h"
 #include "core/log/log.h"
 #include "kernel/fake/fake_kernel.h"
 #include "kernel/pfkey/pfkey_kernel.h"
@@ -31,8 +32,12 @@ core::Result<std::unique_ptr<Backend>> Backend::open(const std::string& name, co
   } else if (name == "fake") {
     // In-memory SAD/SPD: for trying configurations and for tests. Nothing
     // reaches the kernel.
+    // A random seed: two kagid with fake backends must not pick equal SPIs.
     static core::SystemClock clock;
-    b->kernel_ = std::make_unique<kernel::FakeKernel>(clock, loop.timers());
+    kernel::FakeKernelOptions fo;
+    core::crypto::SystemRng rng;
+    rng.fill({reinterpret_cast<std::uint8_t*>(&fo.seed), sizeof fo.seed});
+    b->kernel_ = std::make_unique<kernel::FakeKernel>(clock, loop.timers(), fo);
   } else if (name == "userspace") {
     return core::fail(core::ErrorCode::Unsupported,
                       "backend 'userspace' (kagi's own ESP data plane) is not built yet; use xfrm or fake");

@@ -6,6 +6,7 @@
 
 #include <openssl/err.h>
 
+#include "core/crypto/fetch.h"
 #include "core/crypto/ossl_error.h"
 #include "core/crypto/secure_buffer.h"
 
@@ -22,10 +23,10 @@ const char* evp_name(std::uint16_t id, unsigned bits) {
 }
 
 Result<EvpCipherCtxPtr> keyed_ctx(const char* name, std::span<const std::uint8_t> key, int enc) {
-  EvpCipherPtr cipher(EVP_CIPHER_fetch(nullptr, name, nullptr));
-  if (!cipher) return openssl_fail(fmt::format("EVP_CIPHER_fetch {}", name));
+  const EVP_CIPHER* cipher = cipher_by_name(name);
+  if (cipher == nullptr) return openssl_fail(fmt::format("EVP_CIPHER_fetch {}", name));
   EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  if (!ctx || EVP_CipherInit_ex(ctx.get(), cipher.get(), nullptr, nullptr, nullptr, enc) != 1)
+  if (!ctx || EVP_CipherInit_ex(ctx.get(), cipher, nullptr, nullptr, nullptr, enc) != 1)
     return openssl_fail(fmt::format("EVP_CipherInit_ex {}", name));
   // 12 is the default nonce length of both ciphers; set it to be explicit.
   if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_IVLEN, int(kNonce), nullptr) != 1 ||

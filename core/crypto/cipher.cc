@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstring>
 
+#include "core/crypto/fetch.h"
 #include "core/crypto/ossl_error.h"
 #include "core/crypto/secure_buffer.h"
 
@@ -38,11 +39,11 @@ const char* evp_name(std::uint16_t id, unsigned bits) {
 }
 
 Result<EvpCipherCtxPtr> keyed_ctx(const char* name, std::span<const std::uint8_t> key, int enc) {
-  EvpCipherPtr cipher(EVP_CIPHER_fetch(nullptr, name, nullptr));
-  if (!cipher) return openssl_fail(fmt::format("EVP_CIPHER_fetch {}", name));
+  const EVP_CIPHER* cipher = cipher_by_name(name);
+  if (cipher == nullptr) return openssl_fail(fmt::format("EVP_CIPHER_fetch {}", name));
   EvpCipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   // The context keeps its own reference to the cipher.
-  if (!ctx || EVP_CipherInit_ex(ctx.get(), cipher.get(), nullptr, key.data(), nullptr, enc) != 1)
+  if (!ctx || EVP_CipherInit_ex(ctx.get(), cipher, nullptr, key.data(), nullptr, enc) != 1)
     return openssl_fail(fmt::format("EVP_CipherInit_ex {}", name));
   EVP_CIPHER_CTX_set_padding(ctx.get(), 0);  // ESP and SK do their own padding
   return ctx;

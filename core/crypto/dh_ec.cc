@@ -10,6 +10,7 @@
 #include <openssl/core_names.h>
 
 #include "core/crypto/dh_internal.h"
+#include "core/crypto/fetch.h"
 #include "core/crypto/ossl_error.h"
 
 namespace core::crypto::detail {
@@ -39,20 +40,10 @@ Result<EvpPkeyPtr> ec_fromdata(const DhGroupInfo& g, int selection,
 }
 
 Result<EvpPkeyPtr> keygen(const DhGroupInfo& g, const char* type, const char* group_name) {
-  EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
-  if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1)
-    return openssl_fail(fmt::format("{}: keygen init", g.name));
-  if (group_name != nullptr) {
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
-                                         const_cast<char*>(group_name), 0),
-        OSSL_PARAM_construct_end(),
-    };
-    if (EVP_PKEY_CTX_set_params(ctx.get(), params) != 1)
-      return openssl_fail(fmt::format("{}: set group", g.name));
-  }
+  EVP_PKEY_CTX* ctx = keygen_ctx(type, group_name);
+  if (ctx == nullptr) return openssl_fail(fmt::format("{}: keygen init", g.name));
   EVP_PKEY* raw = nullptr;
-  if (EVP_PKEY_generate(ctx.get(), &raw) != 1)
+  if (EVP_PKEY_generate(ctx, &raw) != 1)
     return openssl_fail(fmt::format("{}: key generation", g.name));
   return EvpPkeyPtr(raw);
 }
