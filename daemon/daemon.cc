@@ -91,8 +91,55 @@ core::Status Daemon::start_ike() {
                                 });
   if (!svc) return core::fail(svc.error());
   ike_ = std::move(*svc);
+  ike_->set_sa_hook([this](const ikev2::Event& ev) { on_sa_event(ev); });
   backend_->attach_udp_esp(*ike_);
   return core::ok();
+}
+
+void Daemon::on_sa_event(const ikev2::Event& ev) {
+  using K = ikev2::EventKind;
+  if (!ev.child) return;
+  const std::uint32_t spi = ev.child->spi_in;
+  if (ev.kind == K::ChildRekeyed) {
+    // The new CHILD_SA has the old one's selectors and reqid: the policies stay.
+    auto old = generated_.find(ev.old_spi_in);
+    if (old != generated_.end()) {
+      auto handles = std::move(old->second);
+      generated_.erase(old);
+      generated_[spi] = std::move(handles);
+    }
+    return;
+  }
+  if (ev.kind == K::ChildDown) {
+    auto it = generated_.find(spi);
+    if (it == generated_.end()) return;
+    for (auto h : it->second)
+      if (auto st = spd_->remove_generated(h); !st) KLOG(Pol, Warn, "{}", st.error().detail);
+    generated_.erase(it);
+    write_state();
+    return;
+  }
+  if (ev.kind != K::ChildUp || !ike_) return;
+  auto r = ike_->config().remotes.find(ev.peer);
+  if (r == ike_->config().remotes.end() || !r->second.road_warrior_policies.count(ev.child->name)) return;
+  std::vector<std::uint64_t> handles;
+  for (const auto& l : ev.child->local_ts)
+    for (const auto& rt : ev.child->remote_ts) {
+      auto sel = ikev2::to_selector(l, rt);
+      if (!sel) {
+        KLOG(Pol, Warn, "CHILD_SA {}: {} === {} is no kernel selector; no policy generated", ev.child->name,
+             l.to_string(), rt.to_string());
+        continue;
+      }
+      auto h = spd_->add_generated(ev.child->name, *sel, ev.local.addr, ev.remote.addr, ev.child->reqid);
+      if (!h) {
+        KLOG(Pol, Error, "CHILD_SA {} for {}: {}", ev.child->name, ev.remote.to_string(), h.error().detail);
+        continue;
+      }
+      handles.push_back(*h);
+    }
+  if (!handles.empty()) generated_[spi] = std::move(handles);
+  write_state();
 }
 
 std::vector<core::ipsec::PolicyKey> Daemon::read_state() const {

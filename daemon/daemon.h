@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,7 @@ class Daemon {
   explicit Daemon(Options opts) : opts_(std::move(opts)) {}
   core::Status install_spd(const config::Config& cfg);
   core::Status start_ike();
+  void on_sa_event(const ikev2::Event& ev);
   void register_commands();
   void on_kernel_event(const core::ipsec::KernelEvent& ev);
   std::vector<core::ipsec::PolicyKey> read_state() const;
@@ -58,6 +60,8 @@ class Daemon {
   std::unique_ptr<policy::Spd> spd_;
   std::unique_ptr<ControlServer> control_;
   std::unique_ptr<IkeService> ike_;
+  // Generated road-warrior policies per CHILD_SA (by inbound SPI).
+  std::map<std::uint32_t, std::vector<std::uint64_t>> generated_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   bool shut_down_ = false;
 };

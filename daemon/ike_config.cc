@@ -146,8 +146,16 @@ std::shared_ptr<ikev2::ChildConfig> child_config(const config::Config& cfg, cons
   for (const auto& e : entries) {
     if (e.policy_name != pol.name || e.action != core::ipsec::Action::Protect) continue;
     if (c->reqid == 0) c->reqid = e.reqid;
-    if (e.dir != core::ipsec::Dir::Out || e.road_warrior) continue;
+    if (e.dir != core::ipsec::Dir::Out) continue;
     auto [l, r] = ts_pair(e.selector);
+    if (e.road_warrior) {
+      // IP_RW: the peer's side is whatever it proposes, narrowed by the
+      // configured side; its kernel policies are generated when it is up.
+      const bool local_rw = e.selector.src.address().is_unspecified() && e.selector.src.length() == 0 &&
+                            !e.selector.dst.address().is_unspecified();
+      if (local_rw) continue;  // IP_RW as our own address makes no selector
+      r = Ts::from_prefix(core::net::Prefix::all(e.selector.src.family()), e.selector.proto, r.start_port, r.end_port);
+    }
     if (std::find(c->local_ts.begin(), c->local_ts.end(), l) == c->local_ts.end()) c->local_ts.push_back(l);
     if (std::find(c->remote_ts.begin(), c->remote_ts.end(), r) == c->remote_ts.end()) c->remote_ts.push_back(r);
   }
@@ -244,6 +252,7 @@ core::Result<IkeConfig> build_ike_config(const config::Config& cfg, const std::v
     }
     if (r.peers_ids.size() == 1 && p.send_peers_id) peer->remote_id = r.peers_ids.front();
     peer->ike_proposals = ike_proposals(p);
+    peer->ike_lifetime = lifetime(p.kmp_sa_lifetime_time);
     if (p.pre_shared_key.empty())
       return core::fail(ErrorCode::Config, "{}: remote {} has no pre_shared_key (the only IKEv2 authentication built)",
                         remote.loc.to_string(), name);
@@ -256,8 +265,14 @@ core::Result<IkeConfig> build_ike_config(const config::Config& cfg, const std::v
     for (const auto& [pname, pol] : cfg.policies) {
       if (pol.action != config::Action::AutoIpsec || !pol.remote_index || pol.remote_index->name != name) continue;
       auto c = child_config(cfg, pol, &p, entries);
+      if (c->reqid == 0) {
+        KLOG(Cfg, Warn, "{}: policy {} has no selector: no CHILD_SA for it", pol.loc.to_string(), pname);
+        continue;
+      }
       peer->children.push_back(c);
       r.children[pname] = c;
+      for (const auto& e : entries)
+        if (e.policy_name == pname && e.road_warrior) r.road_warrior_policies.insert(pname);
     }
     r.peer = std::move(peer);
     out.remotes.emplace(name, std::move(r));

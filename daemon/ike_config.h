@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,9 @@ struct IkeRemote {
   core::crypto::SecureBytes psk;
   // policy name -> the CHILD_SA configuration of that policy
   std::map<std::string, std::shared_ptr<const ikev2::ChildConfig>> children;
+  // policies whose selectors name IP_RW: their kernel policies are
+  // generated per peer when a CHILD_SA comes up (policy::Spd::add_generated)
+  std::set<std::string> road_warrior_policies;
 };
 
 // IkeConfig is the whole IKEv2 view of one configuration.

@@ -257,6 +257,7 @@ void IkeService::on_event(const ikev2::Event& ev) {
       break;
     default: break;
   }
+  if (hook_) hook_(ev);
   if (broadcast_) broadcast_(j);
 }
 

@@ -66,6 +66,10 @@ class IkeService final : public ikev2::Sender {
                     const core::net::Endpoint& remote);
 
   ikev2::Engine& engine() { return *engine_; }
+  const IkeConfig& config() const { return ike_; }
+  // set_sa_hook sees every engine event after the service's own handling
+  // (the daemon generates road-warrior policies on CHILD_SA events).
+  void set_sa_hook(std::function<void(const ikev2::Event&)> hook) { hook_ = std::move(hook); }
 
   void send(std::span<const std::uint8_t> datagram, const core::net::Endpoint& local,
             const core::net::Endpoint& remote) override;
@@ -83,6 +87,7 @@ class IkeService final : public ikev2::Sender {
   core::ipsec::Kernel& kernel_;
   IkeConfig ike_;
   Broadcast broadcast_;
+  std::function<void(const ikev2::Event&)> hook_;
   core::crypto::SystemRng rng_;
   std::vector<std::unique_ptr<UdpSocket>> sockets_;
   std::unique_ptr<ikev2::Engine> engine_;

@@ -1,5 +1,7 @@
 #include "policy/spd.h"
 
+#include <unordered_set>
+
 #include <algorithm>
 
 #include "core/log/log.h"
@@ -15,6 +17,10 @@ using core::ipsec::PolicySpec;
 namespace {
 
 PolicyKey key_of(const PolicySpec& p) { return {p.selector, p.dir, p.mark}; }
+
+std::string key_text(const PolicyKey& k) {
+  return fmt::format("{} {} {:x}/{:x}", k.selector.to_string(), core::ipsec::dir_name(k.dir), k.mark.value, k.mark.mask);
+}
 
 // same_content compares what the kernel keeps of a policy (not its index).
 bool same_content(const PolicySpec& a, const PolicySpec& b) {
@@ -100,12 +106,17 @@ core::Status Spd::install(const std::vector<Entry>& entries, const std::vector<P
   for (std::size_t i = 0; i < next.size(); ++i)
     for (auto& spec : specs_for(next[i])) want.push_back({spec, i});
 
-  auto ours_before = [&](const PolicyKey& k) {
-    return std::find(previous.begin(), previous.end(), k) != previous.end();
-  };
-  auto wanted = [&](const PolicyKey& k) {
-    return std::any_of(want.begin(), want.end(), [&](const Installed& w) { return key_of(w.spec) == k; });
-  };
+  // Keys as text in hash sets: O(n + m) for n configured and m kernel
+  // policies (a home agent holds thousands).
+  std::unordered_set<std::string> before, wanted_keys;
+  for (const auto& k : previous) before.insert(key_text(k));
+  for (const auto& w : want) wanted_keys.insert(key_text(key_of(w.spec)));
+  for (const auto& [handle, g] : generated_)  // per-peer policies survive a reload
+    for (const auto& spec : g) wanted_keys.insert(key_text(key_of(spec)));
+  std::unordered_map<std::string, const PolicySpec*> in_kernel;
+  for (const auto& k : *kernel_now) in_kernel.emplace(key_text(key_of(k)), &k);
+  auto ours_before = [&](const PolicyKey& k) { return before.count(key_text(k)) > 0; };
+  auto wanted = [&](const PolicyKey& k) { return wanted_keys.count(key_text(k)) > 0; };
 
   std::vector<std::string> errors;
   // Remove what kagi installed before and no longer wants. Other programs'
@@ -122,16 +133,16 @@ core::Status Spd::install(const std::vector<Entry>& entries, const std::vector<P
   // Add or update what is wanted; keep what the kernel already holds as is.
   for (auto& w : want) {
     auto key = key_of(w.spec);
-    auto have = std::find_if(kernel_now->begin(), kernel_now->end(),
-                             [&](const PolicySpec& k) { return key_of(k) == key; });
-    if (have != kernel_now->end() && same_content(*have, w.spec)) {
+    auto found = in_kernel.find(key_text(key));
+    const PolicySpec* have = found == in_kernel.end() ? nullptr : found->second;
+    if (have != nullptr && same_content(*have, w.spec)) {
       w.spec.index = have->index;
       KLOG(Pol, Diag, "kept policy {} (index {})", w.spec.to_string(), have->index);
       continue;
     }
-    if (have != kernel_now->end() && !ours_before(key))
+    if (have != nullptr && !ours_before(key))
       KLOG(Pol, Warn, "replacing a policy kagi did not install: {}", have->to_string());
-    auto idx = have != kernel_now->end() ? kernel_.update_policy(w.spec) : kernel_.add_policy(w.spec);
+    auto idx = have != nullptr ? kernel_.update_policy(w.spec) : kernel_.add_policy(w.spec);
     if (!idx) {
       errors.push_back(idx.error().detail);
       w.spec.index = 0;
@@ -157,7 +168,11 @@ core::Status Spd::install(const std::vector<Entry>& entries, const std::vector<P
   return core::ok();
 }
 
-core::Status Spd::reload(const std::vector<Entry>& entries) { return install(entries, installed()); }
+core::Status Spd::reload(const std::vector<Entry>& entries) {
+  std::vector<PolicyKey> configured;
+  for (const auto& i : installed_) configured.push_back(key_of(i.spec));
+  return install(entries, configured);
+}
 
 core::Status Spd::remove_all() {
   std::vector<std::string> errors;
@@ -165,7 +180,15 @@ core::Status Spd::remove_all() {
     if (auto st = kernel_.del_policy(key_of(i.spec)); !st && st.error().code != core::ErrorCode::NotFound)
       errors.push_back(st.error().detail);
   }
-  KLOG(Pol, Info, "removed {} policies", installed_.size() - errors.size());
+  std::size_t generated = 0;
+  for (const auto& [handle, g] : generated_)
+    for (const auto& spec : g) {
+      ++generated;
+      if (auto st = kernel_.del_policy(key_of(spec)); !st && st.error().code != core::ErrorCode::NotFound)
+        errors.push_back(st.error().detail);
+    }
+  generated_.clear();
+  KLOG(Pol, Info, "removed {} policies", installed_.size() + generated - errors.size());
   installed_.clear();
   by_index_.clear();
   if (!errors.empty())
@@ -184,9 +207,62 @@ const Entry* Spd::entry_by_name(const std::string& name) const {
   return nullptr;
 }
 
+core::Result<std::uint64_t> Spd::add_generated(const std::string& policy_name, const core::net::Selector& out,
+                                               const core::net::Address& my_sa, const core::net::Address& peer_sa,
+                                               std::uint32_t reqid) {
+  std::vector<PolicySpec> added;
+  auto undo = [&] {
+    for (const auto& p : added) (void)kernel_.del_policy(key_of(p));
+  };
+  for (const auto& t : entries_) {
+    if (!t.road_warrior || t.policy_name != policy_name) continue;
+    if (t.selector.src.family() != out.src.family() && !t.selector.src.address().is_unspecified()) continue;
+    Entry e = t;
+    e.road_warrior = false;
+    e.selector = t.dir == Dir::Out ? out : out.reversed();
+    e.reqid = reqid;
+    if (e.mode == Mode::Tunnel) {
+      e.my_sa_addr = my_sa;
+      e.peers_sa_addr = peer_sa;
+    }
+    for (auto& spec : specs_for(e)) {
+      auto idx = kernel_.update_policy(spec);
+      if (!idx) {
+        undo();
+        return core::fail(idx.error());
+      }
+      spec.index = *idx;
+      KLOG(Pol, Info, "installed policy {} for {} (index {})", spec.to_string(), peer_sa.to_string(), *idx);
+      added.push_back(std::move(spec));
+    }
+  }
+  if (added.empty())
+    return core::fail(core::ErrorCode::NotFound, "policy {} has no road-warrior selector", policy_name);
+  const std::uint64_t h = next_handle_++;
+  generated_.emplace(h, std::move(added));
+  return h;
+}
+
+core::Status Spd::remove_generated(std::uint64_t handle) {
+  auto it = generated_.find(handle);
+  if (it == generated_.end()) return core::fail(core::ErrorCode::NotFound, "no generated policy set {}", handle);
+  std::string errors;
+  for (const auto& p : it->second) {
+    if (auto st = kernel_.del_policy(key_of(p)); !st && st.error().code != core::ErrorCode::NotFound)
+      errors += (errors.empty() ? "" : "; ") + st.error().detail;
+    else
+      KLOG(Pol, Info, "removed policy {}", p.to_string());
+  }
+  generated_.erase(it);
+  if (!errors.empty()) return core::fail(core::ErrorCode::Kernel, "{}", errors);
+  return core::ok();
+}
+
 std::vector<PolicyKey> Spd::installed() const {
   std::vector<PolicyKey> out;
   for (const auto& i : installed_) out.push_back(key_of(i.spec));
+  for (const auto& [handle, g] : generated_)
+    for (const auto& spec : g) out.push_back(key_of(spec));
   return out;
 }
 

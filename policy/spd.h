@@ -70,6 +70,18 @@ class Spd {
   std::vector<core::ipsec::PolicySpec> specs_for(const Entry& e) const;
   ReqidAllocator& reqids() { return reqids_; }
 
+  // add_generated installs a road-warrior policy's kernel policies for one
+  // negotiated CHILD_SA: its template entries (the selectors naming IP_RW)
+  // made concrete with the negotiated outbound selector `out` (inbound ones
+  // get it reversed), the SA endpoints and the CHILD_SA's reqid. The result
+  // is a handle for remove_generated. Generated policies survive reloads,
+  // are persisted by installed() and removed by remove_all().
+  core::Result<std::uint64_t> add_generated(const std::string& policy_name, const core::net::Selector& out,
+                                            const core::net::Address& my_sa, const core::net::Address& peer_sa,
+                                            std::uint32_t reqid);
+  core::Status remove_generated(std::uint64_t handle);
+  std::size_t generated_count() const { return generated_.size(); }
+
  private:
   void assign_reqids(std::vector<Entry>& entries);
 
@@ -79,6 +91,8 @@ class Spd {
   std::vector<Entry> entries_;
   std::vector<Installed> installed_;
   std::unordered_map<std::uint32_t, std::size_t> by_index_;
+  std::map<std::uint64_t, std::vector<core::ipsec::PolicySpec>> generated_;
+  std::uint64_t next_handle_ = 1;
 };
 
 }  // namespace policy
