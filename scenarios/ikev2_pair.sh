@@ -34,7 +34,7 @@ configure() {
   fi
   sed -e "s|@ME@|$me|g; s|@PEER@|$peer|g; s|@MY_NET@|$mynet|g; s|@PEER_NET@|$peernet|g" \
       -e "s|@PSK@|$d/psk|; s|@IKE_LIFE@|1 hour|; s|@CHILD_LIFE@|30 min|" \
-      "$here/configs/pair.conf.in" >"$d/$h.conf"
+      "${template:-$here/configs/pair.conf.in}" >"$d/$h.conf"
 }
 start() { # start SIDE
   start_bg "$1" ip netns exec "$p-$1" "$kagid" --config "$d/$1.conf" --foreground --backend "$backend" \
@@ -98,3 +98,18 @@ for fam in v4 v6; do
   check "$fam: ... with both CHILD_SAs again" wait_for 5 eq 2 child_count a
   stop a; stop b
 done
+
+# Road warrior: b accepts peers at any address; its kernel policies for a
+# are generated when the CHILD_SA comes up and go when it goes.
+fam=v4
+configure a v4; template=$here/configs/pair-rw.conf.in configure b v4
+start a; start b
+kpol() { ctl b --json policy list | jq -r '.kernel[] | "\(.dir) \(.selector.text) \(.templates[0].dst // "")"'; }
+check "rw: nothing is installed for road warriors before one arrives" eq 0 sh -c "$kagictl --socket $d/b.sock --json policy list | jq '.kernel | length'"
+ctl a initiate peer tun >/dev/null
+check "rw: the tunnel comes up with the road-warrior responder" wait_for 5 eq 1 child_count b
+check "rw: b generated out, in and fwd policies for a's inner address" wait_for 5 eq 3 sh -c "$kagictl --socket $d/b.sock --json policy list | jq '[.kernel[] | select(.selector.text | contains(\"198.51.100.1/32\"))] | length'"
+check "rw: the outbound template points at a's address" sh -c "$kagictl --socket $d/b.sock --json policy list | jq -e '.kernel[] | select(.dir == \"out\") | .templates[0] | select(.dst == \"192.0.2.1\" and .reqid > 0)' >/dev/null"
+ctl a terminate peer >/dev/null
+check "rw: the generated policies go with the CHILD_SA" wait_for 5 eq 0 sh -c "$kagictl --socket $d/b.sock --json policy list | jq '.kernel | length'"
+stop a; stop b
