@@ -91,6 +91,12 @@ core::Status Daemon::start_ike() {
                                 });
   if (!svc) return core::fail(svc.error());
   ike_ = std::move(*svc);
+  if (!opts_.pcap_path.empty() || !opts_.keylog_path.empty()) {
+    auto tr = trace::Tracer::open({opts_.pcap_path, opts_.keylog_path}, loop_->clock());
+    if (!tr) return core::fail(tr.error());
+    tracer_ = std::move(*tr);
+    tracer_->attach(ike_->engine());
+  }
   ike_->set_sa_hook([this](const ikev2::Event& ev) { on_sa_event(ev); });
   backend_->attach_udp_esp(*ike_);
   return core::ok();

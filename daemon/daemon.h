@@ -15,6 +15,7 @@
 #include "daemon/config/model.h"
 #include "daemon/control/server.h"
 #include "daemon/ike_service.h"
+#include "daemon/trace/tracer.h"
 #include "policy/spd.h"
 
 namespace kagid {
@@ -59,6 +60,7 @@ class Daemon {
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<policy::Spd> spd_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<trace::Tracer> tracer_;  // outlives ike_'s engine (declared first)
   std::unique_ptr<IkeService> ike_;
   // Generated road-warrior policies per CHILD_SA (by inbound SPI).
   std::map<std::uint32_t, std::vector<std::uint64_t>> generated_;

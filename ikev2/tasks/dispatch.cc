@@ -38,7 +38,7 @@ void EngineCore::on_datagram(std::span<const std::uint8_t> datagram,
   const wire::Header& h = m->header;
   KLOG(Enc, Debug, "received {} from {} ({} bytes)", wire::describe(*m), remote.to_string(),
        datagram.size());
-  if (h.exchange == ExchangeType::IkeSaInit && tracer) tracer(false, h, m->payloads);
+  if (h.exchange == ExchangeType::IkeSaInit && tracer) tracer(false, h, m->payloads, local, remote);
   if (h.exchange == ExchangeType::IkeSaInit && !h.response) {
     on_ike_sa_init_request(*m, datagram, local, remote);
     return;
@@ -93,7 +93,7 @@ void EngineCore::on_datagram(std::span<const std::uint8_t> datagram,
   KLOG(Enc, Debug, "IKE_SA {}: parsed {} {} {} [{}]", sa->name(),
        wire::exchange_type_name(h.exchange), h.response ? "response" : "request", h.message_id,
        wire::describe_payloads(in->payloads));
-  if (tracer) tracer(false, in->header, in->payloads);
+  if (tracer) tracer(false, in->header, in->payloads, local, remote);
   sa->last_heard = clock.now();
   if (sa->nat() && (remote != sa->remote || local != sa->local)) {
     // Behind a NAT the peer's mapping may change; follow authenticated
@@ -195,7 +195,7 @@ void EngineCore::send_response(IkeSa& sa, const InMessage& request,
     }
     bytes = std::move(*p);
   }
-  if (tracer) tracer(true, h, payloads);
+  if (tracer) tracer(true, h, payloads, sa.local, sa.remote);
   KLOG(Enc, Debug, "IKE_SA {}: sending {} response {} [{}]", sa.name(),
        wire::exchange_type_name(h.exchange), h.message_id, wire::describe_payloads(payloads));
   sa.cached_response = std::move(bytes);
@@ -217,7 +217,7 @@ void EngineCore::send_plain_notify(const wire::Header& request, wire::NotifyPayl
   KLOG(Enc, Debug, "sending {} response {} [ N({}) ] to {}", wire::exchange_type_name(h.exchange),
        h.message_id, wire::notify_type_name(n.type), remote.to_string());
   const wire::Message m{h, {wire::Payload(std::move(n))}};
-  if (tracer) tracer(true, h, m.payloads);
+  if (tracer) tracer(true, h, m.payloads, local, remote);
   const auto bytes = wire::encode_message(m);
   sender.send(bytes, local, remote);
 }

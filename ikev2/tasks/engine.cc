@@ -46,6 +46,8 @@ void Engine::set_event_handler(EventHandler handler) { core_->on_event = std::mo
 
 void Engine::set_message_tracer(MessageTracer tracer) { core_->tracer = std::move(tracer); }
 
+void Engine::set_key_logger(KeyLogger logger) { core_->key_logger = std::move(logger); }
+
 void Engine::on_datagram(std::span<const std::uint8_t> datagram, const core::net::Endpoint& local,
                          const core::net::Endpoint& remote) {
   core_->on_datagram(datagram, local, remote);

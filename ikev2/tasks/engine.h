@@ -86,11 +86,29 @@ struct Event {
 using EventHandler = std::function<void(const Event&)>;
 
 // MessageTracer sees every IKE message the engine sends (outbound) or
-// accepts (after decryption), with its plaintext payloads: for debug dumps
-// and for tests that assert payloads message by message. It must not call
-// back into the engine.
-using MessageTracer = std::function<void(bool outbound, const wire::Header& header,
-                                         const std::vector<wire::Payload>& payloads)>;
+// accepts (after decryption), with its plaintext payloads and the endpoints
+// it travels between (local: ours, remote: the peer's, ports as used): for
+// debug dumps, pcap traces and tests that assert payloads message by
+// message. It must not call back into the engine.
+using MessageTracer = std::function<void(
+    bool outbound, const wire::Header& header, const std::vector<wire::Payload>& payloads,
+    const core::net::Endpoint& local, const core::net::Endpoint& remote)>;
+
+// IkeKeyInfo is one IKE_SA's SK payload keys (RFC 7296 §2.14) as a
+// KeyLogger sees them: SPIs, the chosen transforms (IANA IDs) and views of
+// SK_ei/SK_er (with any AEAD salt) and SK_ai/SK_ar (empty with AEAD). The
+// views are valid only during the call.
+struct IkeKeyInfo {
+  std::uint64_t spi_i = 0, spi_r = 0;
+  IkeAlgs algs;
+  std::span<const std::uint8_t> sk_ei, sk_er, sk_ai, sk_ar;
+};
+
+// KeyLogger is called each time IKE_SA keys are derived: after IKE_SA_INIT
+// and for the new IKE_SA of a rekey (§2.18). It is for debugging with a
+// packet analyser only (it hands out secrets) and must not call back into
+// the engine.
+using KeyLogger = std::function<void(const IkeKeyInfo& keys)>;
 
 // IkeSaStatus is a snapshot of one IKE_SA.
 struct IkeSaStatus {
@@ -136,6 +154,8 @@ class Engine {
 
   void set_event_handler(EventHandler handler);
   void set_message_tracer(MessageTracer tracer);
+  // set_key_logger installs a KeyLogger (none by default).
+  void set_key_logger(KeyLogger logger);
 
   // on_datagram processes one received IKE message. Anything wrong with it
   // is logged and answered or dropped as RFC 7296 says; it never throws.

@@ -45,6 +45,7 @@ class EngineCore {
   CookieJar cookies;
   EventHandler on_event;
   MessageTracer tracer;
+  KeyLogger key_logger;
 
   // --- receiving (dispatch.cc) --------------------------------------------
   void on_datagram(std::span<const std::uint8_t> datagram, const core::net::Endpoint& local,
@@ -114,6 +115,10 @@ class EngineCore {
   // or the engine-wide ones when it has none.
   const std::vector<wire::Proposal>& child_proposals(const ChildConfig* config) const;
   const std::vector<wire::Proposal>& ike_proposals(const PeerConfig* peer) const;
+
+  // log_keys hands sa's freshly derived keys to the KeyLogger, if any
+  // (ike_init.cc).
+  void log_keys(const IkeSa& sa) const;
 
   // --- events --------------------------------------------------------------
   Event ike_event(EventKind kind, const IkeSa& sa) const;

@@ -103,6 +103,7 @@ class IkeInitTask final : public Task {
     auto g_ir = sa.dh->derive(ke->data);
     if (!g_ir) return give_up("bad KEr: " + g_ir.error().detail);
     if (auto s = derive_sa_keys(sa, *g_ir); !s) return give_up(s.error().detail);
+    core.log_keys(sa);
     apply_nat(sa, check_nat(r.payloads, sa.spi_i, sa.spi_r, sa.local, sa.remote), true);
     sa.peer_childless = r.notify(NotifyType::ChildlessIkev2Supported) != nullptr;
     sa.init_response.assign(r.raw.begin(), r.raw.end());
@@ -135,6 +136,12 @@ core::Status derive_sa_keys(IkeSa& sa, std::span<const std::uint8_t> g_ir) {
   if (!keys) return tl::unexpected(keys.error());
   sa.keys = std::move(*keys);
   return core::ok();
+}
+
+void EngineCore::log_keys(const IkeSa& sa) const {
+  if (!key_logger) return;
+  key_logger(IkeKeyInfo{sa.spi_i, sa.spi_r, sa.algs, sa.keys.sk_ei, sa.keys.sk_er, sa.keys.sk_ai,
+                        sa.keys.sk_ar});
 }
 
 void EngineCore::on_ike_sa_init_request(const wire::Message& m, std::span<const std::uint8_t> raw,
@@ -204,6 +211,7 @@ void EngineCore::on_ike_sa_init_request(const wire::Message& m, std::span<const 
     send_plain_notify(h, NotifyPayload::make(NotifyType::NoProposalChosen), local, remote);
     return;
   }
+  log_keys(sa);
   apply_nat(sa, check_nat(m.payloads, sa.spi_i, 0, local, remote), false);
   sa.peer_childless = wire::find_notify(m.payloads, NotifyType::ChildlessIkev2Supported) != nullptr;
   sa.init_request.assign(raw.begin(), raw.end());

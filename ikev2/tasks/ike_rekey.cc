@@ -52,6 +52,7 @@ core::Result<IkeSa*> make_successor(EngineCore& core, IkeSa& old, bool initiator
   n.algs = algs;
   n.prf = prf;
   n.keys = std::move(*keys);
+  core.log_keys(n);
   n.local_id = old.local_id;
   n.remote_id = old.remote_id;
   n.config = old.config;

@@ -65,7 +65,7 @@ void EngineCore::start(IkeSa& sa) {
     }
     bytes = std::move(*p);
   }
-  if (tracer) tracer(true, h, *payloads);
+  if (tracer) tracer(true, h, *payloads, sa.local, sa.remote);
   KLOG(Enc, Debug, "IKE_SA {}: sending {} request {} [{}]", sa.name(),
        wire::exchange_type_name(h.exchange), id, wire::describe_payloads(*payloads));
   sa.outstanding.message_id = id;

@@ -56,7 +56,8 @@ struct Peer {
         engine(std::move(settings), kernel, time, time, net, rng) {
     engine.set_event_handler([this](const Event& e) { events.push_back(e); });
     engine.set_message_tracer([this](bool out, const wire::Header& h,
-                                     const std::vector<wire::Payload>& p) {
+                                     const std::vector<wire::Payload>& p, const Endpoint&,
+                                     const Endpoint&) {
       trace.push_back({out, h, p});
     });
     net.attach(this->address, [this](std::span<const std::uint8_t> b, const Endpoint& l,
