@@ -1,44 +1,13 @@
-// kink/wire/codec_util.h — small helpers shared by the KINK and ISAKMP
-// payload codecs (internal to kink/wire; not part of the public API).
+// kink/wire/codec_util.h — the shared codec helpers (core/wire/codec_util.h)
+// under the names kink/wire's codecs use (internal, not part of the API).
 #pragma once
 
-#include <cassert>
-#include <cstddef>
-#include <cstdint>
-#include <span>
-#include <vector>
-
-#include "core/wire/writer.h"
+#include "core/wire/codec_util.h"
 
 namespace kink::wire::detail {
-
-// to_vec copies a view into an owned byte vector.
-inline std::vector<std::uint8_t> to_vec(std::span<const std::uint8_t> s) {
-  return {s.begin(), s.end()};
-}
-
-// patch_length16 patches a reserved 16-bit length with the octets written
-// since start. Lengths of values we build always fit (asserted invariant).
-inline void patch_length16(core::wire::Writer& w, core::wire::Writer::Mark m, std::size_t start) {
-  std::size_t n = w.size() - start;
-  assert(n <= 0xffff && "structure exceeds its 16-bit length field");
-  w.patch_u16(m, static_cast<std::uint16_t>(n));
-}
-
-// checked_u8 / checked_u16 narrow a count we built; overflow is a caller bug.
-inline std::uint8_t checked_u8(std::size_t n) {
-  assert(n <= 0xff && "count exceeds its 8-bit field");
-  return static_cast<std::uint8_t>(n);
-}
-inline std::uint16_t checked_u16(std::size_t n) {
-  assert(n <= 0xffff && "count exceeds its 16-bit field");
-  return static_cast<std::uint16_t>(n);
-}
-
-// padding_after returns how many octets pad a structure of length n to the
-// next multiple of align.
-inline std::size_t padding_after(std::size_t n, std::size_t align) {
-  return (align - n % align) % align;
-}
-
+using core::wire::checked_u16;
+using core::wire::checked_u8;
+using core::wire::padding_after;
+using core::wire::patch_length16;
+using core::wire::to_vec;
 }  // namespace kink::wire::detail
