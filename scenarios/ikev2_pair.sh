@@ -16,7 +16,7 @@ kagictl=$build/tools/kagictl
 backend=${KAGI_PAIR_BACKEND:-fake}
 p=kp$$
 d=$(mktemp -d)
-trap 'stop_all; netns_down $p; rm -rf "$d"' EXIT
+trap 'stop_all; netns_down $p; [ -n "${KAGI_KEEP:-}" ] || rm -rf "$d"' EXIT
 head -c 24 /dev/urandom | base64 >"$d/psk"
 netns_up "$p" pair
 
@@ -36,9 +36,11 @@ configure() {
       -e "s|@PSK@|$d/psk|; s|@IKE_LIFE@|1 hour|; s|@CHILD_LIFE@|30 min|" \
       "${template:-$here/configs/pair.conf.in}" >"$d/$h.conf"
 }
-start() { # start SIDE
+start() { # start SIDE (a also writes --pcap and --keylog)
+  local trace=()
+  [ "$1" = a ] && trace=(--pcap "$d/a-$fam.pcap" --keylog "$d/a.keylog")
   start_bg "$1" ip netns exec "$p-$1" "$kagid" --config "$d/$1.conf" --foreground --backend "$backend" \
-    --control "$d/$1.sock" --state-dir "$d/state-$1" --log-level debug --log-file "$d/$1-$fam.log"
+    --control "$d/$1.sock" --state-dir "$d/state-$1" --log-level debug --log-file "$d/$1-$fam.log" "${trace[@]}"
   wait_for 5 ctl "$1" status >/dev/null 2>/dev/null
 }
 stop() { local v="pid_$1"; stop_pid "${!v}"; }
@@ -97,11 +99,19 @@ for fam in v4 v6; do
   check "$fam: ... the one b initiated" wait_for 5 eq false js a '.ike_sas[0].initiator'
   check "$fam: ... with both CHILD_SAs again" wait_for 5 eq 2 child_count a
   stop a; stop b
+  if command -v tshark >/dev/null; then
+    check "$fam: --pcap: tshark sees IKE_AUTH with IDi, AUTH, TSi and TSr in the clear" \
+      sh -c "tshark -n -r $d/a-$fam.pcap -V 2>/dev/null | grep -q 'Payload: Identification - Initiator' && tshark -n -r $d/a-$fam.pcap -V 2>/dev/null | grep -q 'Payload: Traffic Selector - Responder'"
+    check "$fam: --pcap: no malformed packet" sh -c "! tshark -n -r $d/a-$fam.pcap -V 2>/dev/null | grep -qi malformed"
+    check "$fam: --keylog: one line per IKE_SA, mode 0600" sh -c "[ \$(stat -c %a $d/a.keylog) = 600 ] && [ \$(wc -l < $d/a.keylog) -ge 3 ]"
+  else
+    check "$fam: --pcap dissection # SKIP tshark is not installed" true
+  fi
 done
 
 # Road warrior: b accepts peers at any address; its kernel policies for a
 # are generated when the CHILD_SA comes up and go when it goes.
-fam=v4
+fam=rw
 configure a v4; template=$here/configs/pair-rw.conf.in configure b v4
 start a; start b
 kpol() { ctl b --json policy list | jq -r '.kernel[] | "\(.dir) \(.selector.text) \(.templates[0].dst // "")"'; }
