@@ -27,7 +27,8 @@ namespace ikev2 {
 // Lifetime says when an SA is rekeyed and when it dies if rekeying failed.
 // The rekey time is made soft by subtracting a random part of jitter, so
 // that two peers with equal settings do not rekey at the same moment
-// (RFC 7296 §2.8.1 recommends randomising). life <= rekey disables rekeying.
+// (RFC 7296 §2.8.1 recommends randomising). life <= rekey disables rekeying;
+// an IKE_SA's life of zero (an infinite configured lifetime) never expires.
 struct Lifetime {
   core::Duration rekey = std::chrono::hours(1);
   core::Duration life = std::chrono::minutes(70);
@@ -68,6 +69,8 @@ struct PeerConfig {
   std::vector<std::shared_ptr<const ChildConfig>> children;
   // psk is this peer's pre-shared key; unset: Settings::psk is asked.
   std::optional<core::crypto::SecureBytes> psk;
+  // ike_lifetime is this peer's IKE_SA lifetime; unset: Settings::ike_lifetime.
+  std::optional<Lifetime> ike_lifetime;
 };
 
 // PskLookup returns the shared key for a (local, remote) identity pair, or

@@ -34,7 +34,7 @@ core::Duration EngineCore::jittered(const Lifetime& l) {
 }
 
 void EngineCore::schedule_ike_lifetime(IkeSa& sa) {
-  const Lifetime& l = settings.ike_lifetime;
+  const Lifetime& l = sa.config && sa.config->ike_lifetime ? *sa.config->ike_lifetime : settings.ike_lifetime;
   const IkeSaId id = sa.id();
   if (l.rekey < l.life) {
     sa.rekey_timer.arm(jittered(l), [this, id] {
@@ -42,6 +42,7 @@ void EngineCore::schedule_ike_lifetime(IkeSa& sa) {
       if (s != nullptr && s->state() == IkeState::Established) queue(*s, make_ike_rekey_task());
     });
   }
+  if (l.life <= core::Duration::zero()) return;  // infinite
   sa.expire_timer.arm(l.life, [this, id] {
     IkeSa* s = sas.find(id);
     if (s == nullptr) return;
