@@ -5,7 +5,9 @@
 #include "core/crypto/random.h"
 #include "core/log/log.h"
 #include "kernel/fake/fake_kernel.h"
+#include "daemon/ike_service.h"
 #include "kernel/pfkey/pfkey_kernel.h"
+#include "kernel/userspace/userspace_kernel.h"
 #include "kernel/xfrm/xfrm_kernel.h"
 
 namespace kagid {
@@ -39,8 +41,12 @@ core::Result<std::unique_ptr<Backend>> Backend::open(const std::string& name, co
     rng.fill({reinterpret_cast<std::uint8_t*>(&fo.seed), sizeof fo.seed});
     b->kernel_ = std::make_unique<kernel::FakeKernel>(clock, loop.timers(), fo);
   } else if (name == "userspace") {
-    return core::fail(core::ErrorCode::Unsupported,
-                      "backend 'userspace' (kagi's own ESP data plane) is not built yet; use xfrm or fake");
+    // kagi's own ESP data plane: SAD/SPD in kagid, traffic through a TUN
+    // device, policy routing that kagid's own (marked) sockets bypass.
+    auto k = kernel::userspace::UserspaceKernel::open(loop, kernel::userspace::Options{});
+    if (!k) return core::fail(k.error());
+    b->socket_mark_ = (*k)->socket_mark();
+    b->kernel_ = std::move(*k);
   } else {
     return core::fail(core::ErrorCode::Config, "unknown backend '{}': use xfrm, pfkey, userspace or fake", name);
   }
@@ -54,7 +60,21 @@ core::Result<std::unique_ptr<Backend>> Backend::open(const std::string& name, co
   return b;
 }
 
-void Backend::attach_udp_esp(IkeService& ike) { (void)ike; }
+void Backend::attach_udp_esp(IkeService& ike) {
+  auto* usp = dynamic_cast<kernel::userspace::UserspaceKernel*>(kernel_.get());
+  if (usp == nullptr) return;
+  ike.set_udp_esp_receiver([usp](std::span<const std::uint8_t> esp, const core::net::Endpoint& local,
+                                 const core::net::Endpoint& remote) { usp->on_udp_esp(esp, local, remote); });
+  usp->set_udp_sender([&ike](std::span<const std::uint8_t> esp, const core::net::Endpoint& local,
+                             const core::net::Endpoint& remote) { ike.send_udp_esp(esp, local, remote); });
+}
+
+nlohmann::json Backend::statistics() const {
+  nlohmann::json out = nlohmann::json::object();
+  if (const auto* usp = dynamic_cast<const kernel::userspace::UserspaceKernel*>(kernel_.get()))
+    for (const auto& [name, value] : usp->statistics().named()) out[std::string(name)] = value;
+  return out;
+}
 
 Backend::~Backend() {
   if (event_fd_ >= 0) (void)loop_.remove_fd(event_fd_);

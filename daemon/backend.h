@@ -4,6 +4,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/clock/clock.h"
 #include "core/ipsec/kernel.h"
 #include "core/loop/loop.h"
@@ -30,6 +32,8 @@ class Backend {
   // ESP-in-UDP (RFC 3948) shares port 4500 with IKE. No-op for kernels
   // that decapsulate ESP themselves.
   void attach_udp_esp(IkeService& ike);
+  // statistics are the data plane's counters (userspace backend), else {}.
+  nlohmann::json statistics() const;
   const std::string& name() const { return name_; }
 
  private:

@@ -206,7 +206,8 @@ nlohmann::json Daemon::status_json() {
           {"config", opts_.config_path},
           {"uptime_s", std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count()},
           {"policies", spd_->installed_policies().size()},
-          {"ike_sas", ike_ ? ike_->status_json() : nlohmann::json::array()}};
+          {"ike_sas", ike_ ? ike_->status_json() : nlohmann::json::array()},
+          {"dataplane", backend_->statistics()}};
 }
 
 void Daemon::register_commands() {

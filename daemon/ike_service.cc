@@ -23,9 +23,13 @@ std::string hex32(std::uint32_t v) { return fmt::format("{:08x}", v); }
 
 // route_source asks the kernel which source address it would use toward
 // dst (a connected UDP socket sends nothing): the initiator's local address.
-core::Result<core::net::Address> route_source(const core::net::Address& dst) {
+// mark is the IKE sockets' SO_MARK: the route IKE packets take, not the
+// one protected traffic takes (a userspace data plane routes that to its TUN).
+core::Result<core::net::Address> route_source(const core::net::Address& dst, std::uint32_t mark) {
   core::UniqueFd fd(socket(dst.is_v6() ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return core::fail(ErrorCode::System, "socket: {}", std::strerror(errno));
+  if (mark != 0 && setsockopt(fd.get(), SOL_SOCKET, SO_MARK, &mark, sizeof mark) < 0)
+    return core::fail(ErrorCode::System, "SO_MARK: {}", std::strerror(errno));
   sockaddr_storage ss{};
   socklen_t len = dst.to_sockaddr(ss, 500);
   if (connect(fd.get(), reinterpret_cast<sockaddr*>(&ss), len) < 0)
@@ -85,6 +89,7 @@ core::Result<std::unique_ptr<IkeService>> IkeService::create(core::Loop& loop, c
   settings.psk = [self](const ikev2::Identity&, const ikev2::Identity& remote) { return self->ike_.psk_for(remote); };
   s->engine_ = std::make_unique<ikev2::Engine>(std::move(settings), kernel, loop.clock(), loop.timers(), *s, s->rng_);
   s->engine_->set_event_handler([self](const ikev2::Event& ev) { self->on_event(ev); });
+  s->mark_ = opts.socket_mark;
   if (auto st = s->open_sockets(cfg.interface, opts.socket_mark); !st) return core::fail(st.error());
   return s;
 }
@@ -181,7 +186,7 @@ core::Result<ikev2::IkeSaId> IkeService::start(const IkeRemote& r, const std::st
   }
   if (r.peer->remote.addr.is_unspecified())
     return core::fail(ErrorCode::Config, "remote {} has no peers_ipaddr to initiate to", r.name);
-  auto src = route_source(r.peer->remote.addr);
+  auto src = route_source(r.peer->remote.addr, mark_);
   if (!src) return core::fail(src.error());
   auto peer = std::make_shared<ikev2::PeerConfig>(*r.peer);
   peer->local = core::net::Endpoint{*src, r.peer->remote.port == kNatTPort ? kNatTPort : std::uint16_t{500}};

@@ -90,6 +90,7 @@ class IkeService final : public ikev2::Sender {
   std::function<void(const ikev2::Event&)> hook_;
   core::crypto::SystemRng rng_;
   std::vector<std::unique_ptr<UdpSocket>> sockets_;
+  std::uint32_t mark_ = 0;
   std::unique_ptr<ikev2::Engine> engine_;
   // Negotiations in flight: IKE_SA -> policies whose CHILD_SA it will bring,
   // and, for IKE_SAs still connecting, CHILD_SAs to add once it is up.

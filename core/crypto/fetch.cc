@@ -11,13 +11,15 @@
 namespace core::crypto {
 
 const EVP_CIPHER* cipher_by_name(const char* name) {
-  static std::mutex mu;
-  static std::map<std::string, EVP_CIPHER*> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache.find(name);
-  if (it != cache.end()) return it->second;
+  // Never destroyed: the ciphers live as long as the process (a destructor
+  // at exit would only race with threads still encrypting).
+  static auto* mu = new std::mutex;
+  static auto* cache = new std::map<std::string, EVP_CIPHER*>;
+  std::lock_guard<std::mutex> lock(*mu);
+  auto it = cache->find(name);
+  if (it != cache->end()) return it->second;
   EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name, nullptr);
-  if (c != nullptr) cache.emplace(name, c);
+  if (c != nullptr) cache->emplace(name, c);
   return c;
 }
 
