@@ -120,8 +120,10 @@ echo
 printf "%-8s %8s %14s %16s\n" responder SAs cpu_us_per_sa heap_bytes_per_sa
 while read -r name n cpu heap secs failed; do printf "%-8s %8d %14d %16d\n" "$name" "$n" "$cpu" "$heap"; done \
   < <(cat "$d/kagid.out" "$d/charon.out")
-# The headline figure: CPU per IKE_SA at the last checkpoint.
-k=$(tail -1 "$d/kagid.out" | awk '{print $3}'); c=$(tail -1 "$d/charon.out" | awk '{print $3}')
-kh=$(tail -1 "$d/kagid.out" | awk '{print $4}'); ch=$(tail -1 "$d/charon.out" | awk '{print $4}')
+# The headline figures: per IKE_SA at the last checkpoint both responders reached.
+n=$(tail -1 "$d/charon.out" | awk '{print $2}')
+k=$(awk -v n="$n" '$2 == n {print $3}' "$d/kagid.out"); c=$(tail -1 "$d/charon.out" | awk '{print $3}')
+kh=$(awk -v n="$n" '$2 == n {print $4}' "$d/kagid.out"); ch=$(tail -1 "$d/charon.out" | awk '{print $4}')
+echo "at $n IKE_SAs:"
 awk -v k="$kh" -v c="$ch" 'BEGIN { printf "BENCH ike heap_bytes_per_sa kagi=%d peer=%d ratio=%.2f\n", k, c, c / k }'
 awk -v k="$k" -v c="$c" 'BEGIN { printf "BENCH ike cpu_us_per_sa kagi=%d peer=%d ratio=%.2f\n", k, c, c / k }'
