@@ -15,7 +15,6 @@ using core::net::Endpoint;
 constexpr std::uint8_t kProtoUdp = 17;
 constexpr std::uint8_t kTtl = 64;
 constexpr std::size_t kIpv4HeaderSize = 20;
-constexpr std::size_t kIpv6HeaderSize = 40;
 constexpr std::size_t kUdpHeaderSize = 8;
 constexpr std::size_t kMaxLength16 = 0xffff;
 // kSnapLen is the pcap snapshot length: the largest IP packet.
