@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "core/log/log.h"
@@ -301,44 +302,58 @@ core::Result<json> IkeService::initiate(const json& args) {
   return json{{"ike", *id}, {"remote", remote}, {"message", fmt::format("IKE_SA {} to {} started", *id, remote)}};
 }
 
-core::Result<json> IkeService::terminate(const json& args) {
+core::Result<IkeService::ChildTarget> IkeService::child_target(const json& args) const {
+  // The SPI comes from a control client: parse it, never let it throw.
+  const auto& v = args["child"];
+  std::string text = v.is_string() ? v.get<std::string>() : std::string();
+  std::uint32_t spi = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), spi, 16);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    return core::fail(ErrorCode::InvalidSyntax, "child: '{}' is not an SPI in hex", v.dump());
+  for (const auto& sa : engine_->status().ike_sas)
+    for (const auto& c : sa.children)
+      if (c.spi_in == spi) return ChildTarget{sa.id, spi};
+  return core::fail(ErrorCode::NotFound, "no CHILD_SA with inbound SPI {}", hex32(spi));
+}
+
+core::Result<std::vector<ikev2::IkeSaId>> IkeService::ike_targets(const json& args) const {
   std::vector<ikev2::IkeSaId> ids;
-  if (args.contains("ike")) ids.push_back(args["ike"].get<ikev2::IkeSaId>());
-  else if (args.contains("remote")) ids = sas_of(args["remote"].get<std::string>());
-  if (args.contains("child")) {
-    auto spi = static_cast<std::uint32_t>(std::stoul(args["child"].get<std::string>(), nullptr, 16));
-    for (const auto& s : engine_->status().ike_sas)
-      for (const auto& c : s.children)
-        if (c.spi_in == spi) {
-          if (auto st = engine_->delete_child(s.id, spi); !st) return core::fail(st.error());
-          return json{{"message", fmt::format("deleting CHILD_SA {}", hex32(spi))}};
-        }
-    return core::fail(ErrorCode::NotFound, "no CHILD_SA with inbound SPI {}", hex32(spi));
+  if (args.contains("ike")) {
+    if (!args["ike"].is_number_unsigned()) return core::fail(ErrorCode::InvalidSyntax, "ike: not an IKE_SA number");
+    ids.push_back(args["ike"].get<ikev2::IkeSaId>());
+  } else if (args.contains("remote") && args["remote"].is_string()) {
+    ids = sas_of(args["remote"].get<std::string>());
   }
   if (ids.empty()) return core::fail(ErrorCode::NotFound, "no IKE_SA matches");
-  for (auto id : ids)
+  return ids;
+}
+
+core::Result<json> IkeService::terminate(const json& args) {
+  if (args.contains("child")) {
+    auto t = child_target(args);
+    if (!t) return core::fail(t.error());
+    if (auto st = engine_->delete_child(t->ike, t->spi_in); !st) return core::fail(st.error());
+    return json{{"message", fmt::format("deleting CHILD_SA {}", hex32(t->spi_in))}};
+  }
+  auto ids = ike_targets(args);
+  if (!ids) return core::fail(ids.error());
+  for (auto id : *ids)
     if (auto st = engine_->delete_ike(id); !st) return core::fail(st.error());
-  return json{{"message", fmt::format("deleting {} IKE_SA(s)", ids.size())}};
+  return json{{"message", fmt::format("deleting {} IKE_SA(s)", ids->size())}};
 }
 
 core::Result<json> IkeService::rekey(const json& args) {
   if (args.contains("child")) {
-    auto spi = static_cast<std::uint32_t>(std::stoul(args["child"].get<std::string>(), nullptr, 16));
-    for (const auto& s : engine_->status().ike_sas)
-      for (const auto& c : s.children)
-        if (c.spi_in == spi) {
-          if (auto st = engine_->rekey_child(s.id, spi); !st) return core::fail(st.error());
-          return json{{"message", fmt::format("rekeying CHILD_SA {}", hex32(spi))}};
-        }
-    return core::fail(ErrorCode::NotFound, "no CHILD_SA with inbound SPI {}", hex32(spi));
+    auto t = child_target(args);
+    if (!t) return core::fail(t.error());
+    if (auto st = engine_->rekey_child(t->ike, t->spi_in); !st) return core::fail(st.error());
+    return json{{"message", fmt::format("rekeying CHILD_SA {}", hex32(t->spi_in))}};
   }
-  std::vector<ikev2::IkeSaId> ids;
-  if (args.contains("ike")) ids.push_back(args["ike"].get<ikev2::IkeSaId>());
-  else if (args.contains("remote")) ids = sas_of(args["remote"].get<std::string>());
-  if (ids.empty()) return core::fail(ErrorCode::NotFound, "no IKE_SA matches");
-  for (auto id : ids)
+  auto ids = ike_targets(args);
+  if (!ids) return core::fail(ids.error());
+  for (auto id : *ids)
     if (auto st = engine_->rekey_ike(id); !st) return core::fail(st.error());
-  return json{{"message", fmt::format("rekeying {} IKE_SA(s)", ids.size())}};
+  return json{{"message", fmt::format("rekeying {} IKE_SA(s)", ids->size())}};
 }
 
 json IkeService::status_json() const {

@@ -81,6 +81,14 @@ class IkeService final : public ikev2::Sender {
   core::Result<ikev2::IkeSaId> start(const IkeRemote& r, const std::string& policy_name,
                                      std::optional<ikev2::ChildRequest> child);
   UdpSocket* socket_for(const core::net::Endpoint& local);
+  // ChildTarget is the CHILD_SA a command names by its inbound SPI.
+  struct ChildTarget {
+    ikev2::IkeSaId ike = 0;
+    std::uint32_t spi_in = 0;
+  };
+  core::Result<ChildTarget> child_target(const nlohmann::json& args) const;
+  // ike_targets: args "ike" (a number) or every IKE_SA of args "remote".
+  core::Result<std::vector<ikev2::IkeSaId>> ike_targets(const nlohmann::json& args) const;
   std::vector<ikev2::IkeSaId> sas_of(const std::string& remote) const;
 
   core::Loop& loop_;

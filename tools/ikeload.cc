@@ -139,8 +139,6 @@ int main(int argc, char** argv) {
       --in_flight;
     } else if (ev.kind == ikev2::EventKind::IkeDown && in_flight > 0) {
       // An IKE_SA that never came up (a failure counts, and is replaced).
-      auto st = engine.ike_status(ev.ike);
-      (void)st;
       ++failed;
       --in_flight;
       --started;

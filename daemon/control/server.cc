@@ -137,8 +137,17 @@ void ControlServer::handle_line(Conn& c, const std::string& line) {
       reply = {{"ok", true}, {"result", {{"monitoring", true}}}};
     } else if (auto h = handlers_.find(cmd); h == handlers_.end()) {
       reply = {{"ok", false}, {"error", "unknown command '" + cmd + "'"}};
+    } else if (!args.is_object()) {
+      reply = {{"ok", false}, {"error", cmd + ": \"args\" must be an object"}, {"code", "invalid-syntax"}};
     } else {
-      auto r = h->second(args);
+      // A field of the wrong type (a number where a name belongs) makes the
+      // JSON library throw inside a handler: answer it, never die of it.
+      core::Result<nlohmann::json> r = core::fail(core::ErrorCode::Internal, "no result");
+      try {
+        r = h->second(args);
+      } catch (const nlohmann::json::exception& e) {
+        r = core::fail(core::ErrorCode::InvalidSyntax, "{}: an argument has the wrong type ({})", cmd, e.what());
+      }
       if (r)
         reply = {{"ok", true}, {"result", *r}};
       else

@@ -66,6 +66,19 @@ TEST_CASE("Control socket answers commands as line-delimited JSON", "[control]")
   auto r4 = nlohmann::json::parse(exchange(**loop, fd, "{\"cmd\":\"frobnicate\"}\n"));
   CHECK(r4["error"] == "unknown command 'frobnicate'");
 
+  // Arguments of the wrong shape are answered, not fatal to the daemon.
+  (*srv)->on("initiate", [](const nlohmann::json& a) -> core::Result<nlohmann::json> {
+    return nlohmann::json{{"remote", a.value("remote", std::string())}};
+  });
+  auto r5 = nlohmann::json::parse(exchange(**loop, fd, "{\"cmd\":\"initiate\",\"args\":{\"remote\":5}}\n"));
+  CHECK(r5["ok"] == false);
+  CHECK(r5["code"] == "invalid-syntax");
+  auto r6 = nlohmann::json::parse(exchange(**loop, fd, "{\"cmd\":\"initiate\",\"args\":7}\n"));
+  CHECK(r6["ok"] == false);
+  CHECK(r6["code"] == "invalid-syntax");
+  auto r7 = nlohmann::json::parse(exchange(**loop, fd, "{\"cmd\":\"initiate\",\"args\":{\"remote\":\"gw\"}}\n"));
+  CHECK(r7["result"]["remote"] == "gw");
+
   // A monitor connection receives broadcasts; the request connection does not.
   int mon = dial(path);
   auto m = nlohmann::json::parse(exchange(**loop, mon, "{\"cmd\":\"monitor\"}\n"));
