@@ -123,26 +123,34 @@ core::Result<std::optional<KdcRequest>> KdcExchange::step(std::span<const std::u
   return fail(ErrorCode::State, "KDC exchange for {} already failed", client_ ? client_->name() : "?");
 }
 
+// after_step interprets one krb5 *_step result, the same for AS and TGS:
+// another request to send (more, or the previous one again over TCP when
+// the KDC said RESPONSE_TOO_BIG, as krb5's own k5_init_creds_get does), an
+// error, or *finished with the credentials ready to be taken.
+core::Result<std::optional<KdcRequest>> KdcExchange::after_step(krb5_error_code r, krb5_data& out, krb5_data& realm,
+                                                               bool more, const char* what, bool* finished) {
+  *finished = false;
+  if (r == KRB5KRB_ERR_RESPONSE_TOO_BIG && !tcp_) {
+    tcp_ = true;
+    return request(out, realm);
+  }
+  if (r == 0 && more) return request(out, realm);
+  krb5_free_data_contents(ctx_->get(), &out);
+  krb5_free_data_contents(ctx_->get(), &realm);
+  if (r != 0) return fail(failed(r, what));
+  *finished = true;
+  return std::optional<KdcRequest>();
+}
+
 core::Result<std::optional<KdcRequest>> KdcExchange::step_as(std::span<const std::uint8_t> reply) {
   krb5_data in = as_data(reply);
   krb5_data out{};
   krb5_data realm{};
   unsigned int flags = 0;
   krb5_error_code r = krb5_init_creds_step(ctx_->get(), as_.get(), &in, &out, &realm, &flags);
-  if (r == KRB5KRB_ERR_RESPONSE_TOO_BIG && !tcp_) {
-    // krb5 hands back the previous request for a retry over TCP, as its
-    // own k5_init_creds_get does.
-    tcp_ = true;
-    return request(out, realm);
-  }
-  if (r != 0) {
-    krb5_free_data_contents(ctx_->get(), &out);
-    krb5_free_data_contents(ctx_->get(), &realm);
-    return fail(failed(r, "AS exchange"));
-  }
-  if ((flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE) != 0) return request(out, realm);
-  krb5_free_data_contents(ctx_->get(), &out);
-  krb5_free_data_contents(ctx_->get(), &realm);
+  bool finished = false;
+  auto next = after_step(r, out, realm, (flags & KRB5_INIT_CREDS_STEP_FLAG_CONTINUE) != 0, "AS exchange", &finished);
+  if (!next || !finished) return next;
 
   krb5_creds got{};
   r = krb5_init_creds_get_creds(ctx_->get(), as_.get(), &got);
@@ -186,18 +194,9 @@ core::Result<std::optional<KdcRequest>> KdcExchange::step_tgs(std::span<const st
   krb5_data realm{};
   unsigned int flags = 0;
   krb5_error_code r = krb5_tkt_creds_step(ctx_->get(), tgs_.get(), &in, &out, &realm, &flags);
-  if (r == KRB5KRB_ERR_RESPONSE_TOO_BIG && !tcp_) {
-    tcp_ = true;
-    return request(out, realm);
-  }
-  if (r != 0) {
-    krb5_free_data_contents(ctx_->get(), &out);
-    krb5_free_data_contents(ctx_->get(), &realm);
-    return fail(failed(r, "TGS exchange"));
-  }
-  if ((flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE) != 0) return request(out, realm);
-  krb5_free_data_contents(ctx_->get(), &out);
-  krb5_free_data_contents(ctx_->get(), &realm);
+  bool finished = false;
+  auto next = after_step(r, out, realm, (flags & KRB5_TKT_CREDS_STEP_FLAG_CONTINUE) != 0, "TGS exchange", &finished);
+  if (!next || !finished) return next;
 
   krb5_creds got{};
   r = krb5_tkt_creds_get_creds(ctx_->get(), tgs_.get(), &got);

@@ -86,6 +86,8 @@ class KdcExchange {
   core::Result<std::optional<KdcRequest>> step_tgs(std::span<const std::uint8_t> reply);
   core::Status start_tgs();
   core::Result<std::optional<KdcRequest>> request(krb5_data& out, krb5_data& realm);
+  core::Result<std::optional<KdcRequest>> after_step(krb5_error_code r, krb5_data& out, krb5_data& realm, bool more,
+                                                     const char* what, bool* finished);
   core::Error failed(krb5_error_code r, std::string_view what);
 
   Context* ctx_ = nullptr;
